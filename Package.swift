@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Depthwise",
+    products: [
+        // MARK: Libraries
+        .library(name: "DepthwiseConvolution", targets: ["DepthwiseConvolution"]),
+        .library(name: "NumPyFormat", targets: ["NumPyFormat"]),
+
+        // MARK: Tool
+        .executable(name: "depthwise", targets: ["DepthwiseTool"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: Libraries
+        .target(name: "DepthwiseConvolution"),
+        .target(name: "NumPyFormat", dependencies: ["DepthwiseConvolution"]),
+
+        // MARK: Tool
+        .executableTarget(
+            name: "DepthwiseTool",
+            dependencies: [
+                "DepthwiseConvolution",
+                "NumPyFormat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Test support
+        .target(
+            name: "GoldenFixtures",
+            dependencies: ["DepthwiseConvolution", "NumPyFormat"],
+            path: "Tests/GoldenFixtures",
+            exclude: ["golden"]
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "DepthwiseConvolutionTests",
+            dependencies: ["DepthwiseConvolution", "GoldenFixtures"]
+        ),
+        .testTarget(
+            name: "NumPyFormatTests",
+            dependencies: ["NumPyFormat"]
+        ),
+        .testTarget(
+            name: "DepthwiseToolTests",
+            dependencies: ["DepthwiseTool", "GoldenFixtures"]
+        ),
+    ]
+)

@@ -1,0 +1,177 @@
+/// The validated sizes of one depthwise convolution: every dimension non-negative,
+/// the filter non-empty, and every element count and index the kernels compute
+/// representable in `Int`.
+///
+/// Kernels receive a geometry and never check again.
+struct ConvolutionGeometry: Hashable, Sendable {
+    let batch: Int
+    let inputHeight: Int
+    let inputWidth: Int
+    let channels: Int
+    let multiplier: Int
+    let filterHeight: Int
+    let filterWidth: Int
+    let outputHeight: Int
+    let outputWidth: Int
+    let strides: HeightWidth
+    let dilations: HeightWidth
+    /// Zero rows above the input and zero columns left of it; the bottom and right
+    /// padding follow from the output size.
+    let padTop: Int
+    let padLeft: Int
+    let dataFormat: DataFormat
+
+    /// Validates a convolution of an input of `inputShape` (in `dataFormat`'s order)
+    /// with a filter of `filterShape` (`[filterHeight, filterWidth, channels, multiplier]`).
+    init(
+        inputShape: [Int], filterShape: [Int],
+        strides: HeightWidth, padding: Padding, dilations: HeightWidth, dataFormat: DataFormat
+    ) throws {
+        guard inputShape.count == 4 else {
+            throw DepthwiseError(.invalidRank, "input must be 4-dimensional, got shape \(inputShape)")
+        }
+        guard filterShape.count == 4 else {
+            throw DepthwiseError(.invalidRank,
+                "filter must be 4-dimensional [filter_height, filter_width, in_channels, multiplier], got shape \(filterShape)")
+        }
+        guard inputShape.allSatisfy({ $0 >= 0 }) else {
+            throw DepthwiseError(.invalidShape, "input dimensions must be non-negative, got shape \(inputShape)")
+        }
+        guard filterShape.allSatisfy({ $0 > 0 }) else {
+            throw DepthwiseError(.invalidShape, "filter dimensions must all be positive, got shape \(filterShape)")
+        }
+        for (name, value) in [("height", strides.height), ("width", strides.width)] where value <= 0 {
+            throw DepthwiseError(.invalidStride, "stride must be positive, got \(value) for the \(name)")
+        }
+        for (name, value) in [("height", dilations.height), ("width", dilations.width)] where value <= 0 {
+            throw DepthwiseError(.invalidDilation, "dilation must be positive, got \(value) for the \(name)")
+        }
+
+        batch = inputShape[0]
+        inputHeight = inputShape[dataFormat.heightAxis]
+        inputWidth = inputShape[dataFormat.widthAxis]
+        channels = inputShape[dataFormat.channelAxis]
+        (filterHeight, filterWidth, multiplier) = (filterShape[0], filterShape[1], filterShape[3])
+        guard filterShape[2] == channels else {
+            throw DepthwiseError(.channelMismatch,
+                "filter has \(filterShape[2]) input channels but the input has \(channels) (input \(inputShape), filter \(filterShape))")
+        }
+        self.strides = strides
+        self.dilations = dilations
+        self.dataFormat = dataFormat
+
+        let rows = try Self.outputSize(
+            input: inputHeight, filter: filterHeight, stride: strides.height, dilation: dilations.height,
+            padding: padding.rows, dimension: "height")
+        let columns = try Self.outputSize(
+            input: inputWidth, filter: filterWidth, stride: strides.width, dilation: dilations.width,
+            padding: padding.columns, dimension: "width")
+        (outputHeight, padTop) = rows
+        (outputWidth, padLeft) = columns
+
+        // Every element count, and the channel count with its multiplier, must fit in Int;
+        // indices inside the tensors are then representable too.
+        _ = try Checked.product(inputShape, "input element count of shape")
+        _ = try Checked.product(filterShape, "filter element count of shape")
+        let outputChannels = try Checked.multiply(channels, multiplier, "output channel count \(channels) * \(multiplier)")
+        let outputShape = dataFormat.shape(batch: batch, height: outputHeight, width: outputWidth, channels: outputChannels)
+        _ = try Checked.product(outputShape, "output element count of shape")
+        // The kernels expand the input to channels * multiplier when the multiplier exceeds 1.
+        _ = try Checked.product([batch, inputHeight, inputWidth, outputChannels], "expanded input element count of shape")
+    }
+
+    /// The output size along one dimension and the padding before it, as TensorFlow computes them.
+    private static func outputSize(
+        input: Int, filter: Int, stride: Int, dilation: Int, padding: Padding.Side, dimension: String
+    ) throws -> (size: Int, padBefore: Int) {
+        let what = "the \(dimension) arithmetic (input \(input), filter \(filter), stride \(stride), dilation \(dilation))"
+        // effective = (filter - 1) * dilation + 1
+        let effective = try Checked.add(Checked.multiply(filter - 1, dilation, what), 1, what)
+        let size: Int
+        let padBefore: Int
+        switch padding {
+        case .valid:
+            size = try Checked.add(input - effective, stride, what) / stride
+            padBefore = 0
+        case .same:
+            size = try Checked.add(input, stride - 1, what) / stride
+            let needed = try Checked.add(Checked.multiply(max(size - 1, 0), stride, what), effective, what) - input
+            padBefore = max(needed, 0) / 2
+        case .explicit(let before, let after):
+            guard before >= 0, after >= 0 else {
+                throw DepthwiseError(.invalidPadding,
+                    "padding must be non-negative, got \(before) before and \(after) after the \(dimension)")
+            }
+            let padded = try Checked.add(Checked.add(input, before, what), after, what)
+            size = try Checked.add(padded - effective, stride, what) / stride
+            padBefore = before
+        }
+        guard size >= 0 else {
+            throw DepthwiseError(.negativeOutputSize,
+                "computed output \(dimension) would be negative: \(size) [input size: \(input), effective filter size: \(effective), stride: \(stride), padding: \(padding)]")
+        }
+        return (size, padBefore)
+    }
+
+    var outputChannels: Int { channels * multiplier }
+    var inputShape: [Int] { dataFormat.shape(batch: batch, height: inputHeight, width: inputWidth, channels: channels) }
+    var outputShape: [Int] { dataFormat.shape(batch: batch, height: outputHeight, width: outputWidth, channels: outputChannels) }
+    var filterShape: [Int] { [filterHeight, filterWidth, channels, multiplier] }
+    var inputCount: Int { batch * inputHeight * inputWidth * channels }
+    var outputCount: Int { batch * outputHeight * outputWidth * outputChannels }
+    var filterCount: Int { filterHeight * filterWidth * channels * multiplier }
+
+    /// The filter taps `kh` in `0..<filterHeight` whose input row `oh * stride + kh * dilation - padTop`
+    /// lies inside the input, for output row `oh`.
+    func validFilterRows(forOutputRow oh: Int) -> Range<Int> {
+        Self.validTaps(output: oh, stride: strides.height, dilation: dilations.height,
+                       padBefore: padTop, input: inputHeight, filter: filterHeight)
+    }
+
+    /// The filter taps `kw` whose input column lies inside the input, for output column `ow`.
+    func validFilterColumns(forOutputColumn ow: Int) -> Range<Int> {
+        Self.validTaps(output: ow, stride: strides.width, dilation: dilations.width,
+                       padBefore: padLeft, input: inputWidth, filter: filterWidth)
+    }
+
+    /// The taps `k` with `0 <= o * stride + k * dilation - padBefore < input`.
+    private static func validTaps(output o: Int, stride: Int, dilation: Int, padBefore: Int, input: Int, filter: Int) -> Range<Int> {
+        let start = o * stride - padBefore  // input position of tap 0
+        // First tap with start + k * dilation >= 0, last with start + k * dilation <= input - 1.
+        let low = start >= 0 ? 0 : (-start + dilation - 1) / dilation
+        let high = input - 1 - start < 0 ? 0 : min(filter, (input - 1 - start) / dilation + 1)
+        return low < high ? low..<high : 0..<0
+    }
+}
+
+extension Padding {
+    /// The padding of one spatial dimension.
+    enum Side: CustomStringConvertible {
+        case valid, same
+        case explicit(before: Int, after: Int)
+
+        var description: String {
+            switch self {
+            case .valid: "VALID"
+            case .same: "SAME"
+            case .explicit(let before, let after): "[\(before), \(after)]"
+            }
+        }
+    }
+
+    var rows: Side {
+        switch self {
+        case .valid: .valid
+        case .same: .same
+        case .explicit(let top, let bottom, _, _): .explicit(before: top, after: bottom)
+        }
+    }
+
+    var columns: Side {
+        switch self {
+        case .valid: .valid
+        case .same: .same
+        case .explicit(_, _, let left, let right): .explicit(before: left, after: right)
+        }
+    }
+}

@@ -1,0 +1,253 @@
+/// SIMD kernels for NHWC tensors, vectorized over channels.
+///
+/// They see `K = channels * multiplier` channels: when the multiplier exceeds 1, the
+/// caller expands the input so that input channel `c` repeats at `c*M ..< c*M + M`, and
+/// the filter `[KH, KW, C, M]` is then `[KH, KW, K]`.
+enum NHWCKernels<T: KernelScalar> {
+    /// expanded[p, c*M + q] = input[p, c] for every pixel p.
+    static func expand(
+        _ g: ConvolutionGeometry, input: UnsafePointer<T>, into expanded: UnsafeMutablePointer<T>, threadCount: Int
+    ) {
+        let (c, m) = (g.channels, g.multiplier)
+        let pixels = g.batch * g.inputHeight * g.inputWidth
+        let shared = UncheckedSendable((input, expanded))
+        Parallel.forEach(pixels, threadCount: threadCount, work: pixels * c * m) { range in
+            let (input, expanded) = shared.value
+            for p in range {
+                for channel in 0..<c {
+                    let value = input[p * c + channel]
+                    for q in 0..<m { expanded[(p * c + channel) * m + q] = value }
+                }
+            }
+        }
+    }
+
+    /// output[n, oh, ow, k] = sum over valid (kh, kw) of filter[kh, kw, k] * input[n, oh*sh + kh*dh - pt, ow*sw + kw*dw - pl, k]
+    static func forward(
+        _ g: ConvolutionGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
+        output: UnsafeMutablePointer<T>, threadCount: Int
+    ) {
+        let k = g.outputChannels
+        let rowStep = g.dilations.height * g.inputWidth * k  // offset between filter rows
+        let columnStep = g.dilations.width * k  // offset between filter columns
+        let shared = UncheckedSendable((input, filter, output))
+        Parallel.forEach(g.batch * g.outputHeight, threadCount: threadCount, work: g.multiplyAddCount) { rows in
+            let (input, filter, output) = shared.value
+            for row in rows {
+                let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
+                let filterRows = g.validFilterRows(forOutputRow: oh)
+                for ow in 0..<g.outputWidth {
+                    let taps = Taps(
+                        rows: filterRows, columns: g.validFilterColumns(forOutputColumn: ow),
+                        // Offset of tap (0, 0); taps outside the input are never read.
+                        origin: ((n * g.inputHeight + oh * g.strides.height - g.padTop) * g.inputWidth
+                            + ow * g.strides.width - g.padLeft) * k,
+                        rowStep: rowStep, columnStep: columnStep, filterWidth: g.filterWidth, channels: k)
+                    let pixel = output + (row * g.outputWidth + ow) * k
+                    var c = 0
+                    convolve(T.Wide.self, taps, input, filter, pixel, &c)
+                    convolve(T.Narrow.self, taps, input, filter, pixel, &c)
+                    convolve(T.Single.self, taps, input, filter, pixel, &c)
+                }
+            }
+        }
+    }
+
+    /// The filter taps that land inside the input for one output pixel.
+    struct Taps {
+        let rows: Range<Int>
+        let columns: Range<Int>
+        let origin: Int
+        let rowStep: Int
+        let columnStep: Int
+        let filterWidth: Int
+        let channels: Int
+    }
+
+    /// Computes channels `c ..< c + V.laneCount` of one output pixel, for as many blocks as fit.
+    @inline(__always)
+    private static func convolve<V: KernelVector>(
+        _: V.Type, _ taps: Taps, _ input: UnsafePointer<T>, _ filter: UnsafePointer<T>,
+        _ pixel: UnsafeMutablePointer<T>, _ c: inout Int
+    ) where V.Element == T {
+        while c + V.laneCount <= taps.channels {
+            var sum = V(broadcasting: 0)
+            for kh in taps.rows {
+                let inputRow = taps.origin + kh * taps.rowStep + c  // may be negative; valid taps are not
+                let filterRow = filter + kh * taps.filterWidth * taps.channels + c
+                for kw in taps.columns {
+                    sum = sum + V(loading: input + (inputRow + kw * taps.columnStep)) * V(loading: filterRow + kw * taps.channels)
+                }
+            }
+            sum.store(to: pixel + c)
+            c += V.laneCount
+        }
+    }
+
+    /// inputGradient[n, ih, iw, c] = sum over q and the taps (kh, kw) that map an output (oh, ow)
+    /// onto (ih, iw) of filter[kh, kw, c*M + q] * outputGradient[n, oh, ow, c*M + q]
+    ///
+    /// Gathers for each input row, so that rows are independent and sums have a fixed order.
+    static func backpropInput(
+        _ g: ConvolutionGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
+        inputGradient: UnsafeMutablePointer<T>, threadCount: Int
+    ) {
+        let k = g.outputChannels
+        let shared = UncheckedSendable((outputGradient, filter, inputGradient))
+        Parallel.forEach(g.batch * g.inputHeight, threadCount: threadCount, work: g.multiplyAddCount) { rows in
+            let (outputGradient, filter, inputGradient) = shared.value
+            // For M > 1, the expanded row [W, C*M] is summed over q into [W, C].
+            var expandedRow = [T](repeating: 0, count: g.multiplier > 1 ? g.inputWidth * k : 0)
+            var rowTaps: [(kh: Int, oh: Int)] = []
+            var columnTaps: [(kw: Int, ow: Int)] = []
+            rowTaps.reserveCapacity(g.filterHeight)
+            columnTaps.reserveCapacity(g.filterWidth)
+            for row in rows {
+                let (n, ih) = row.quotientAndRemainder(dividingBy: g.inputHeight)
+                rowTaps.removeAll(keepingCapacity: true)
+                for kh in 0..<g.filterHeight {
+                    if let oh = g.outputRow(readingInputRow: ih, withFilterRow: kh) { rowTaps.append((kh, oh)) }
+                }
+                expandedRow.withUnsafeMutableBufferPointer { expanded in
+                    let target = g.multiplier > 1 ? expanded.baseAddress! : inputGradient + row * g.inputWidth * k
+                    for iw in 0..<g.inputWidth {
+                        columnTaps.removeAll(keepingCapacity: true)
+                        for kw in 0..<g.filterWidth {
+                            if let ow = g.outputColumn(readingInputColumn: iw, withFilterColumn: kw) { columnTaps.append((kw, ow)) }
+                        }
+                        let pixel = target + iw * k
+                        var c = 0
+                        gather(T.Wide.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
+                        gather(T.Narrow.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
+                        gather(T.Single.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
+                    }
+                    if g.multiplier > 1 {
+                        sumOverMultiplier(g, expanded.baseAddress!, into: inputGradient + row * g.inputWidth * g.channels)
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func gather<V: KernelVector>(
+        _: V.Type, _ g: ConvolutionGeometry, _ n: Int, _ rowTaps: [(kh: Int, oh: Int)], _ columnTaps: [(kw: Int, ow: Int)],
+        _ outputGradient: UnsafePointer<T>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<T>, _ c: inout Int
+    ) where V.Element == T {
+        let k = g.outputChannels
+        while c + V.laneCount <= k {
+            var sum = V(broadcasting: 0)
+            for (kh, oh) in rowTaps {
+                let gradientRow = outputGradient + (n * g.outputHeight + oh) * g.outputWidth * k + c
+                let filterRow = filter + kh * g.filterWidth * k + c
+                for (kw, ow) in columnTaps {
+                    sum = sum + V(loading: filterRow + kw * k) * V(loading: gradientRow + ow * k)
+                }
+            }
+            sum.store(to: pixel + c)
+            c += V.laneCount
+        }
+    }
+
+    /// row[iw, c] = sum over q of expanded[iw, c*M + q]
+    private static func sumOverMultiplier(_ g: ConvolutionGeometry, _ expanded: UnsafePointer<T>, into row: UnsafeMutablePointer<T>) {
+        let m = g.multiplier
+        for i in 0..<(g.inputWidth * g.channels) {
+            var sum = expanded[i * m]
+            for q in 1..<m { sum += expanded[i * m + q] }
+            row[i] = sum
+        }
+    }
+
+    /// The number of partial sums the filter gradient is split into. It depends only on
+    /// the geometry, so that the result does not depend on the thread count.
+    static func partialSumCount(_ g: ConvolutionGeometry) -> Int {
+        min(g.batch * g.outputHeight, 16)
+    }
+
+    /// filterGradient[kh, kw, k] = sum over (n, oh, ow) of outputGradient[n, oh, ow, k] * input[n, ih, iw, k]
+    ///
+    /// The output rows are split into ``partialSumCount(_:)`` fixed parts, summed
+    /// separately (in parallel) and then added in order.
+    static func backpropFilter(
+        _ g: ConvolutionGeometry, input: UnsafePointer<T>, outputGradient: UnsafePointer<T>,
+        filterGradient: UnsafeMutablePointer<T>, threadCount: Int
+    ) {
+        let k = g.outputChannels
+        let tapCount = g.filterHeight * g.filterWidth * k
+        let parts = partialSumCount(g)
+        let rowCount = g.batch * g.outputHeight
+        var partials = [T](repeating: 0, count: parts * tapCount)
+        partials.withUnsafeMutableBufferPointer { partials in
+            let shared = UncheckedSendable((input, outputGradient, partials.baseAddress!))
+            Parallel.forEach(parts, threadCount: threadCount, work: g.multiplyAddCount) { range in
+                let (input, outputGradient, partials) = shared.value
+                for part in range {
+                    let sums = partials + part * tapCount
+                    for row in (part * rowCount / parts)..<((part + 1) * rowCount / parts) {
+                        accumulateFilterGradient(g, row: row, input, outputGradient, into: sums)
+                    }
+                }
+            }
+            // filterGradient = partials[0] + partials[1] + ... in this order.
+            for i in 0..<tapCount {
+                var sum = partials[i]
+                for part in 1..<max(parts, 1) { sum += partials[part * tapCount + i] }
+                filterGradient[i] = sum
+            }
+        }
+    }
+
+    /// sums[kh, kw, k] += sum over ow of outputGradient[n, oh, ow, k] * input[n, ih, iw, k], for one output row.
+    private static func accumulateFilterGradient(
+        _ g: ConvolutionGeometry, row: Int, _ input: UnsafePointer<T>, _ outputGradient: UnsafePointer<T>,
+        into sums: UnsafeMutablePointer<T>
+    ) {
+        let k = g.outputChannels
+        let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
+        let gradientRow = outputGradient + row * g.outputWidth * k
+        for kh in g.validFilterRows(forOutputRow: oh) {
+            let ih = oh * g.strides.height + kh * g.dilations.height - g.padTop
+            let inputRow = input + (n * g.inputHeight + ih) * g.inputWidth * k
+            for kw in 0..<g.filterWidth {
+                let columns = g.validOutputColumns(forFilterColumn: kw)
+                guard !columns.isEmpty else { continue }
+                let product = ProductRow(
+                    columns: columns, gradient: gradientRow,
+                    input: inputRow, inputOrigin: (kw * g.dilations.width - g.padLeft) * k,
+                    inputColumnStep: g.strides.width * k, channels: k)
+                let tap = sums + (kh * g.filterWidth + kw) * k
+                var c = 0
+                accumulate(T.Wide.self, product, tap, &c)
+                accumulate(T.Narrow.self, product, tap, &c)
+                accumulate(T.Single.self, product, tap, &c)
+            }
+        }
+    }
+
+    /// One filter tap's products along an output row: gradient[ow, k] * input[inputOrigin + ow * inputColumnStep + k].
+    struct ProductRow {
+        let columns: Range<Int>
+        let gradient: UnsafePointer<T>
+        let input: UnsafePointer<T>
+        /// The offset of the tap's column for ow = 0; negative when it lies in the padding.
+        let inputOrigin: Int
+        let inputColumnStep: Int
+        let channels: Int
+    }
+
+    @inline(__always)
+    private static func accumulate<V: KernelVector>(
+        _: V.Type, _ product: ProductRow, _ tap: UnsafeMutablePointer<T>, _ c: inout Int
+    ) where V.Element == T {
+        while c + V.laneCount <= product.channels {
+            var sum = V(loading: tap + c)
+            for ow in product.columns {
+                sum = sum + V(loading: product.gradient + ow * product.channels + c)
+                    * V(loading: product.input + (product.inputOrigin + ow * product.inputColumnStep + c))
+            }
+            sum.store(to: tap + c)
+            c += V.laneCount
+        }
+    }
+}

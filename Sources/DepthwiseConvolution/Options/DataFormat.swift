@@ -1,0 +1,24 @@
+/// The order of the dimensions of the input and output tensors.
+///
+/// The filter is always `[filterHeight, filterWidth, channels, multiplier]`.
+public enum DataFormat: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// `[batch, height, width, channels]`, TensorFlow's default.
+    case nhwc = "NHWC"
+    /// `[batch, channels, height, width]`.
+    case nchw = "NCHW"
+
+    public var description: String { rawValue }
+
+    /// The positions of the height, width and channel dimensions in a 4-D shape.
+    var heightAxis: Int { self == .nhwc ? 1 : 2 }
+    var widthAxis: Int { self == .nhwc ? 2 : 3 }
+    var channelAxis: Int { self == .nhwc ? 3 : 1 }
+
+    /// A 4-D shape in this layout from its named sizes.
+    func shape(batch: Int, height: Int, width: Int, channels: Int) -> [Int] {
+        switch self {
+        case .nhwc: [batch, height, width, channels]
+        case .nchw: [batch, channels, height, width]
+        }
+    }
+}
