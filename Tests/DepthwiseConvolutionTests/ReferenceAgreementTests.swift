@@ -1,0 +1,59 @@
+import DepthwiseConvolution
+import Testing
+
+/// The SIMD kernels against the reference loops, on geometries chosen to hit SIMD tails
+/// (odd channel counts), every padding edge, strides, dilations and multipliers.
+@Suite struct ReferenceAgreementTests {
+    static let geometries: [Geometry] = [
+        Geometry(batch: 1, height: 5, width: 7, channels: 1, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        Geometry(batch: 2, height: 6, width: 5, channels: 3, multiplier: 2, filter: HeightWidth(3), strides: 2, padding: .same),
+        Geometry(batch: 1, height: 9, width: 11, channels: 7, multiplier: 1, filter: HeightWidth(height: 3, width: 2), strides: HeightWidth(height: 1, width: 2), padding: .valid),
+        Geometry(batch: 1, height: 8, width: 8, channels: 13, multiplier: 3, filter: HeightWidth(5), strides: 1, padding: .explicit(top: 2, bottom: 0, left: 0, right: 3)),
+        Geometry(batch: 3, height: 7, width: 6, channels: 33, multiplier: 1, filter: HeightWidth(3), strides: 2, padding: .explicit(top: 1, bottom: 1, left: 1, right: 1), dilations: 2),
+        Geometry(batch: 1, height: 10, width: 12, channels: 17, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same, dilations: HeightWidth(height: 2, width: 3)),
+        Geometry(batch: 1, height: 12, width: 40, channels: 40, multiplier: 1, filter: HeightWidth(7), strides: 1, padding: .same),
+        Geometry(batch: 2, height: 4, width: 37, channels: 5, multiplier: 4, filter: HeightWidth(height: 1, width: 3), strides: HeightWidth(height: 3, width: 1), padding: .same),
+        Geometry(batch: 1, height: 3, width: 3, channels: 2, multiplier: 1, filter: HeightWidth(5), strides: 1, padding: .explicit(top: 4, bottom: 4, left: 4, right: 4)),
+        Geometry(batch: 1, height: 6, width: 6, channels: 64, multiplier: 1, filter: HeightWidth(3), strides: 3, padding: .valid, dilations: 2),
+    ]
+
+    @Test(arguments: geometries, DataFormat.allCases)
+    func float(_ geometry: Geometry, format: DataFormat) throws {
+        try check(Float.self, geometry, format, relative: 1e-5, absolute: 1e-5)
+    }
+
+    @Test(arguments: geometries, DataFormat.allCases)
+    func double(_ geometry: Geometry, format: DataFormat) throws {
+        try check(Double.self, geometry, format, relative: 1e-12, absolute: 1e-12)
+    }
+
+    // Both paths round a Float- or Double-accumulated sum once: at most one unit in the last place apart.
+    @Test(arguments: geometries, DataFormat.allCases)
+    func float16(_ geometry: Geometry, format: DataFormat) throws {
+        try check(Float16.self, geometry, format, relative: 0x1p-9, absolute: 1e-6)
+    }
+
+    @Test(arguments: geometries, DataFormat.allCases)
+    func bfloat16(_ geometry: Geometry, format: DataFormat) throws {
+        try check(BFloat16.self, geometry, format, relative: 0x1p-6, absolute: 1e-30)
+    }
+
+    private func check<S: DepthwiseScalar>(
+        _: S.Type, _ geometry: Geometry, _ format: DataFormat, relative: Double, absolute: Double
+    ) throws {
+        var random = SeededGenerator(seed: 42)
+        let problem = try geometry.problem(S.self, format: format, using: &random)
+        for computation in Computation.allCases {
+            let fast = try problem.compute(computation, kernels: .simd)
+            let reference = try problem.compute(computation, kernels: .reference)
+            #expect(fast.shape == reference.shape)
+            for (index, (a, b)) in zip(fast.scalars, reference.scalars).enumerated() {
+                let (x, y) = (a.doubleValue, b.doubleValue)
+                guard abs(x - y) <= absolute + relative * abs(y) else {
+                    Issue.record("\(computation) \(S.scalarType) \(format) \(geometry): element \(index) is \(x), reference \(y)")
+                    return
+                }
+            }
+        }
+    }
+}

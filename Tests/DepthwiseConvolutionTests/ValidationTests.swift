@@ -1,0 +1,142 @@
+import DepthwiseConvolution
+import Testing
+
+/// Every bad call throws a ``DepthwiseError`` with the right code and names the offending values.
+@Suite struct ValidationTests {
+    let input = try! Tensor<Float>(zeros: [1, 5, 5, 2])
+    let filter = try! Tensor<Float>(zeros: [3, 3, 2, 1])
+
+    private func expectError(_ code: DepthwiseError.Code, mentioning text: String, _ body: () throws -> Void) {
+        do {
+            try body()
+            Issue.record("expected a \(code) error")
+        } catch let error as DepthwiseError {
+            #expect(error.code == code, "\(error)")
+            #expect(error.message.contains(text), "'\(error.message)' should mention '\(text)'")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func rank() {
+        expectError(.invalidRank, mentioning: "[5, 5, 2]") {
+            _ = try depthwiseConv2D(try Tensor<Float>(zeros: [5, 5, 2]), filter: filter, padding: .same)
+        }
+        expectError(.invalidRank, mentioning: "[3, 3, 2]") {
+            _ = try depthwiseConv2D(input, filter: try Tensor<Float>(zeros: [3, 3, 2]), padding: .same)
+        }
+    }
+
+    @Test func channelMismatch() {
+        expectError(.channelMismatch, mentioning: "3 input channels") {
+            _ = try depthwiseConv2D(input, filter: try Tensor<Float>(zeros: [3, 3, 3, 1]), padding: .same)
+        }
+    }
+
+    @Test func zeroFilterDimensionsAndNegativeSizes() {
+        expectError(.invalidShape, mentioning: "[3, 3, 2, 0]") {
+            _ = try depthwiseConv2D(input, filter: try Tensor<Float>(zeros: [3, 3, 2, 0]), padding: .same)
+        }
+        expectError(.invalidShape, mentioning: "-1") {
+            _ = try depthwiseConv2DBackpropInput(inputShape: [1, -1, 5, 2], filter: filter, outputGradient: input, padding: .same)
+        }
+    }
+
+    @Test func stridesAndDilations() {
+        expectError(.invalidStride, mentioning: "0") {
+            _ = try depthwiseConv2D(input, filter: filter, strides: HeightWidth(height: 1, width: 0), padding: .same)
+        }
+        expectError(.invalidDilation, mentioning: "-2") {
+            _ = try depthwiseConv2D(input, filter: filter, padding: .same, dilations: HeightWidth(height: -2, width: 1))
+        }
+        expectError(.invalidStride, mentioning: "batch") {
+            _ = try HeightWidth(tensorFlowStrides: [2, 1, 1, 1], dataFormat: .nhwc)
+        }
+        expectError(.invalidStride, mentioning: "got 3") {
+            _ = try HeightWidth(tensorFlowStrides: [1, 1, 1], dataFormat: .nhwc)
+        }
+    }
+
+    @Test func padding() {
+        expectError(.invalidPadding, mentioning: "-1") {
+            _ = try depthwiseConv2D(input, filter: filter, padding: .explicit(top: -1, bottom: 0, left: 0, right: 0))
+        }
+        expectError(.invalidPadding, mentioning: "batch") {
+            _ = try Padding(tensorFlowPairs: [[1, 0], [0, 0], [0, 0], [0, 0]], dataFormat: .nhwc)
+        }
+        expectError(.invalidPadding, mentioning: "4 [before, after] pairs") {
+            _ = try Padding(tensorFlowPairs: [[0, 0], [1, 1], [1, 1]], dataFormat: .nhwc)
+        }
+        expectError(.invalidPadding, mentioning: "FULL") { _ = try Padding(tensorFlowName: "FULL") }
+    }
+
+    @Test func negativeOutputSize() {
+        expectError(.negativeOutputSize, mentioning: "-1") {
+            _ = try depthwiseConv2D(try Tensor<Float>(zeros: [1, 1, 1, 2]), filter: filter, padding: .valid)
+        }
+    }
+
+    @Test func gradientOperandsMustAgree() throws {
+        let wrongGradient = try Tensor<Float>(zeros: [1, 4, 4, 2])
+        expectError(.shapeMismatch, mentioning: "[1, 4, 4, 2]") {
+            _ = try depthwiseConv2DBackpropInput(inputShape: [1, 5, 5, 2], filter: filter, outputGradient: wrongGradient, padding: .same)
+        }
+        expectError(.shapeMismatch, mentioning: "[1, 5, 5, 2]") {
+            _ = try depthwiseConv2DBackpropFilter(input, filterShape: [3, 3, 2, 1], outputGradient: wrongGradient, padding: .same)
+        }
+        expectError(.channelMismatch, mentioning: "3 input channels") {
+            _ = try depthwiseConv2DBackpropFilter(input, filterShape: [3, 3, 3, 1], outputGradient: input, padding: .same)
+        }
+    }
+
+    @Test func overflowingSizes() {
+        // TFSA-2022-071: a filter-gradient shape whose element count overflows.
+        expectError(.sizeOverflow, mentioning: "overflows") {
+            _ = try depthwiseConv2DBackpropFilter(
+                try Tensor<Float>(zeros: [1, 1, 1, 1]), filterShape: [13, 1879048192, 1, 1879048192],
+                outputGradient: try Tensor<Float>(zeros: [1, 1, 1, 1]), padding: .same)
+        }
+        expectError(.sizeOverflow, mentioning: "overflows") {
+            _ = try depthwiseConv2DOutputShape(inputShape: [1, 5, 5, 1], filterShape: [Int.max / 2, 1, 1, 1], padding: .same, dilations: 4)
+        }
+        expectError(.sizeOverflow, mentioning: "overflows") {
+            _ = try depthwiseConv2DOutputShape(
+                inputShape: [1, 5, 5, 1], filterShape: [1, 1, 1, 1], padding: .explicit(top: .max, bottom: 1, left: 0, right: 0))
+        }
+        expectError(.sizeOverflow, mentioning: "overflows") { _ = try Tensor<Float>(zeros: [1 << 40, 1 << 40]) }
+    }
+
+    @Test func threadCount() {
+        for threads in [0, -1, 1_000_000] {
+            expectError(.invalidArgument, mentioning: "\(threads)") {
+                _ = try depthwiseConv2D(input, filter: filter, padding: .same, execution: ExecutionOptions(threadCount: threads))
+            }
+        }
+    }
+
+    @Test func buffers() throws {
+        var output = [Float](repeating: 0, count: 49)
+        try input.withUnsafeBufferPointer { input in
+            try filter.withUnsafeBufferPointer { filter in
+                try output.withUnsafeMutableBufferPointer { output in
+                    expectError(.shapeMismatch, mentioning: "49") {
+                        try depthwiseConv2D(input: input, inputShape: [1, 5, 5, 2], filter: filter, filterShape: [3, 3, 2, 1], output: output, padding: .same)
+                    }
+                    expectError(.shapeMismatch, mentioning: "[1, 5, 5, 3]") {
+                        try depthwiseConv2D(input: input, inputShape: [1, 5, 5, 3], filter: filter, filterShape: [3, 3, 3, 1], output: output, padding: .same)
+                    }
+                }
+            }
+        }
+        var shared = [Float](repeating: 1, count: 50)
+        try shared.withUnsafeMutableBufferPointer { buffer in
+            try filter.withUnsafeBufferPointer { filter in
+                expectError(.overlappingBuffers, mentioning: "overlaps the input") {
+                    try depthwiseConv2D(
+                        input: UnsafeBufferPointer(buffer), inputShape: [1, 5, 5, 2], filter: filter, filterShape: [3, 3, 2, 1],
+                        output: buffer, padding: .same)
+                }
+            }
+        }
+    }
+}
