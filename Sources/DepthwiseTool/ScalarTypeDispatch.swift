@@ -3,11 +3,12 @@ import NumPyFormat
 
 /// A computation written once for every scalar type, run for the type the files hold.
 protocol ScalarTypeComputation {
-    func compute<Scalar: DepthwiseScalar>(_: Scalar.Type) throws -> NumPyArray
+    associatedtype Result
+    func compute<Scalar: DepthwiseScalar>(_: Scalar.Type) throws -> Result
 }
 
 extension ScalarType {
-    func run(_ computation: some ScalarTypeComputation) throws -> NumPyArray {
+    func run<Computation: ScalarTypeComputation>(_ computation: Computation) throws -> Computation.Result {
         switch self {
         case .float16: try computation.compute(Float16.self)
         case .bfloat16: try computation.compute(BFloat16.self)

@@ -28,6 +28,6 @@ struct Depthwise: ParsableCommand {
             Arrays are NumPy .npy files of float16 (<f2), bfloat16 (<V2), float32 (<f4) or float64 (<f8); \
             the result has the operands' type. Outputs are written atomically: a failed run leaves no file.
             """,
-        subcommands: [Conv2DCommand.self, BackpropInputCommand.self, BackpropFilterCommand.self]
+        subcommands: [Conv2DCommand.self, BackpropInputCommand.self, BackpropFilterCommand.self, BenchCommand.self]
     )
 }

@@ -25,11 +25,12 @@ extension Computation {
             runReference(g, a, b, into: result)
             return
         }
+        let (rawA, rawB, rawResult) = (UnsafeRawPointer(a.baseAddress!), UnsafeRawPointer(b.baseAddress!), UnsafeMutableRawPointer(result.baseAddress!))
         switch S.scalarType {
         case .float32:
-            runSIMD(Float.self, g, a, b, into: result, threadCount: execution.threadCount)
+            runSIMD(Float.self, g, rawA, rawB, into: rawResult, threadCount: execution.threadCount)
         case .float64:
-            runSIMD(Double.self, g, a, b, into: result, threadCount: execution.threadCount)
+            runSIMD(Double.self, g, rawA, rawB, into: rawResult, threadCount: execution.threadCount)
         case .float16, .bfloat16:
             // Accumulate in Float, round once.
             let (wideA, wideB) = (a.map(\.floatValue), b.map(\.floatValue))
@@ -56,20 +57,18 @@ extension Computation {
         }
     }
 
-    /// Runs the SIMD kernels for `S`, which is `T`.
-    private func runSIMD<S: DepthwiseScalar, T: KernelScalar>(
-        _: T.Type, _ g: ConvolutionGeometry, _ a: UnsafeBufferPointer<S>, _ b: UnsafeBufferPointer<S>,
-        into result: UnsafeMutableBufferPointer<S>, threadCount: Int
+    /// Runs the SIMD kernels on buffers holding `T`s.
+    ///
+    /// Generic over `T` alone and called with a concrete `T`, so that the kernels are
+    /// specialized even when the caller's scalar type is not (callers in other modules).
+    private func runSIMD<T: KernelScalar>(
+        _: T.Type, _ g: ConvolutionGeometry, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer,
+        into result: UnsafeMutableRawPointer, threadCount: Int
     ) {
-        a.withMemoryRebound(to: T.self) { a in
-            b.withMemoryRebound(to: T.self) { b in
-                result.withMemoryRebound(to: T.self) { result in
-                    switch g.dataFormat {
-                    case .nhwc: runNHWC(g, a.baseAddress!, b.baseAddress!, into: result.baseAddress!, threadCount: threadCount)
-                    case .nchw: runNCHW(g, a.baseAddress!, b.baseAddress!, into: result.baseAddress!, threadCount: threadCount)
-                    }
-                }
-            }
+        let (a, b, result) = (a.assumingMemoryBound(to: T.self), b.assumingMemoryBound(to: T.self), result.assumingMemoryBound(to: T.self))
+        switch g.dataFormat {
+        case .nhwc: runNHWC(g, a, b, into: result, threadCount: threadCount)
+        case .nchw: runNCHW(g, a, b, into: result, threadCount: threadCount)
         }
     }
 

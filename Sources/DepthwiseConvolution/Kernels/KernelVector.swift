@@ -30,14 +30,14 @@ protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Codable {
 }
 
 extension Float: KernelScalar, KernelVector {
-    typealias Wide = SIMD32<Float>
-    typealias Narrow = SIMD8<Float>
+    typealias Wide = FloatVector16
+    typealias Narrow = FloatVector4
     typealias Single = Float
 }
 
 extension Double: KernelScalar, KernelVector {
-    typealias Wide = SIMD16<Double>
-    typealias Narrow = SIMD4<Double>
+    typealias Wide = DoubleVector8
+    typealias Narrow = DoubleVector2
     typealias Single = Double
 }
 
@@ -50,31 +50,69 @@ extension KernelVector where Self: KernelScalar, Element == Self {
     @inline(__always) func laneSum() -> Self { self }
 }
 
-extension SIMD where Scalar: KernelScalar {
-    static var laneCount: Int { scalarCount }
-    @inline(__always) init(broadcasting value: Scalar) { self.init(repeating: value) }
+/// A kernel vector stored as a standard library SIMD vector.
+///
+/// Arithmetic and broadcasting are written in each concrete type: in generic code, `SIMD`'s
+/// `+`, `*` and `init(repeating:)` resolve to lane-by-lane fallbacks instead of vector instructions.
+/// The widths are those the standard library compiles to vector instructions (not SIMD32).
+protocol SIMDKernelVector: KernelVector {
+    associatedtype Storage: SIMD where Storage.Scalar == Element
+    var storage: Storage { get }
+    init(storage: Storage)
+}
 
-    @inline(__always) init(loading pointer: UnsafePointer<Scalar>) {
-        self = UnsafeRawPointer(pointer).loadUnaligned(as: Self.self)
+extension SIMDKernelVector {
+    static var laneCount: Int { Storage.scalarCount }
+
+    @inline(__always) init(loading pointer: UnsafePointer<Element>) {
+        self.init(storage: UnsafeRawPointer(pointer).loadUnaligned(as: Storage.self))
     }
 
-    @inline(__always) init(loading pointer: UnsafePointer<Scalar>, stride: Int) {
-        self.init()
-        for lane in 0..<scalarCount { self[lane] = pointer[lane * stride] }
+    @inline(__always) init(loading pointer: UnsafePointer<Element>, stride: Int) {
+        var storage = Storage()
+        for lane in 0..<Storage.scalarCount { storage[lane] = pointer[lane * stride] }
+        self.init(storage: storage)
     }
 
-    @inline(__always) func store(to pointer: UnsafeMutablePointer<Scalar>) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: Self.self)
+    @inline(__always) func store(to pointer: UnsafeMutablePointer<Element>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: storage, as: Storage.self)
     }
 
-    @inline(__always) func laneSum() -> Scalar {
-        var sum = self[0]
-        for lane in 1..<scalarCount { sum += self[lane] }
+    @inline(__always) func laneSum() -> Element {
+        var sum = storage[0]
+        for lane in 1..<Storage.scalarCount { sum += storage[lane] }
         return sum
     }
 }
 
-extension SIMD32: KernelVector where Scalar: KernelScalar { typealias Element = Scalar }
-extension SIMD16: KernelVector where Scalar: KernelScalar { typealias Element = Scalar }
-extension SIMD8: KernelVector where Scalar: KernelScalar { typealias Element = Scalar }
-extension SIMD4: KernelVector where Scalar: KernelScalar { typealias Element = Scalar }
+struct FloatVector16: SIMDKernelVector {
+    var storage: SIMD16<Float>
+    @inline(__always) init(storage: SIMD16<Float>) { self.storage = storage }
+    @inline(__always) init(broadcasting value: Float) { storage = SIMD16(repeating: value) }
+    @inline(__always) static func + (a: Self, b: Self) -> Self { Self(storage: a.storage + b.storage) }
+    @inline(__always) static func * (a: Self, b: Self) -> Self { Self(storage: a.storage * b.storage) }
+}
+
+struct FloatVector4: SIMDKernelVector {
+    var storage: SIMD4<Float>
+    @inline(__always) init(storage: SIMD4<Float>) { self.storage = storage }
+    @inline(__always) init(broadcasting value: Float) { storage = SIMD4(repeating: value) }
+    @inline(__always) static func + (a: Self, b: Self) -> Self { Self(storage: a.storage + b.storage) }
+    @inline(__always) static func * (a: Self, b: Self) -> Self { Self(storage: a.storage * b.storage) }
+}
+
+struct DoubleVector8: SIMDKernelVector {
+    var storage: SIMD8<Double>
+    @inline(__always) init(storage: SIMD8<Double>) { self.storage = storage }
+    @inline(__always) init(broadcasting value: Double) { storage = SIMD8(repeating: value) }
+    @inline(__always) static func + (a: Self, b: Self) -> Self { Self(storage: a.storage + b.storage) }
+    @inline(__always) static func * (a: Self, b: Self) -> Self { Self(storage: a.storage * b.storage) }
+}
+
+struct DoubleVector2: SIMDKernelVector {
+    var storage: SIMD2<Double>
+    @inline(__always) init(storage: SIMD2<Double>) { self.storage = storage }
+    @inline(__always) init(broadcasting value: Double) { storage = SIMD2(repeating: value) }
+    @inline(__always) static func + (a: Self, b: Self) -> Self { Self(storage: a.storage + b.storage) }
+    @inline(__always) static func * (a: Self, b: Self) -> Self { Self(storage: a.storage * b.storage) }
+}

@@ -1,0 +1,105 @@
+import DepthwiseConvolution
+
+/// One benchmarked layer: the sizes of a depthwise convolution in logical (N, H, W, C) order.
+struct BenchLayer {
+    var name: String
+    var batch: Int, height: Int, width: Int, channels: Int
+    var filter: HeightWidth
+    var multiplier: Int
+    var strides: HeightWidth
+    var padding: Padding
+    var dilations: HeightWidth = 1
+
+    /// The depthwise layers of MobileNetV2 and EfficientNet-B0 that the peers are timed on.
+    static let suite: [BenchLayer] = [
+        ("mbv2-112x112x32-s1", 112, 32, 3, 1), ("mbv2-112x112x96-s2", 112, 96, 3, 2),
+        ("mbv2-56x56x144-s1", 56, 144, 3, 1), ("mbv2-56x56x144-s2", 56, 144, 3, 2),
+        ("mbv2-28x28x192-s1", 28, 192, 3, 1), ("mbv2-14x14x576-s1", 14, 576, 3, 1),
+        ("mbv2-7x7x960-s1", 7, 960, 3, 1), ("effb0-28x28x240-k5", 28, 240, 5, 1),
+        ("effb0-14x14x672-k5s2", 14, 672, 5, 2),
+    ].map { name, size, channels, kernel, stride in
+        BenchLayer(
+            name: name, batch: 1, height: size, width: size, channels: channels, filter: HeightWidth(kernel),
+            multiplier: 1, strides: HeightWidth(stride), padding: .same)
+    }
+
+    func inputShape(_ format: DataFormat) -> [Int] {
+        format == .nhwc ? [batch, height, width, channels] : [batch, channels, height, width]
+    }
+
+    var filterShape: [Int] { [filter.height, filter.width, channels, multiplier] }
+
+    func outputShape(_ format: DataFormat) throws -> [Int] {
+        try depthwiseConv2DOutputShape(
+            inputShape: inputShape(format), filterShape: filterShape, strides: strides, padding: padding,
+            dilations: dilations, dataFormat: format)
+    }
+
+    var outputCount: Int {
+        ((try? outputShape(.nhwc)) ?? []).reduce(1, *)
+    }
+
+    /// Multiply-adds of one pass, counting the taps that fall in the padding (as the peers count them).
+    var multiplyAdds: Int { outputCount * filter.height * filter.width }
+
+    /// The bytes an operation must move at least: its two operands read once, its result written once.
+    func compulsoryBytes(_ op: BenchOperation, _ type: ScalarType) -> Int {
+        let counts = (input: batch * height * width * channels, filter: filterShape.reduce(1, *), output: outputCount)
+        return (counts.input + counts.filter + counts.output) * type.byteCount
+    }
+}
+
+/// Times one operation on one layer for one scalar type, with buffers allocated once.
+struct BenchRun: ScalarTypeComputation {
+    let layer: BenchLayer
+    let op: BenchOperation
+    let format: DataFormat
+    let execution: ExecutionOptions
+    let repeats: Int
+
+    /// The median time of one call, in milliseconds.
+    func compute<Scalar: DepthwiseScalar>(_: Scalar.Type) throws -> Double {
+        let inputShape = layer.inputShape(format)
+        let outputShape = try layer.outputShape(format)
+        let input = (0..<inputShape.reduce(1, *)).map { Scalar(Double($0 % 17) / 8 - 1) }
+        let filter = (0..<layer.filterShape.reduce(1, *)).map { Scalar(Double($0 % 5) / 4 - 0.5) }
+        let gradient = (0..<outputShape.reduce(1, *)).map { Scalar(Double($0 % 13) / 6 - 1) }
+        var result = [Scalar](repeating: .zero, count: [input.count, gradient.count, filter.count][[.backpropInput, .forward, .backpropFilter].firstIndex(of: op)!])
+        let call = { (result: UnsafeMutableBufferPointer<Scalar>) throws in
+            try input.withUnsafeBufferPointer { input in
+                try filter.withUnsafeBufferPointer { filter in
+                    try gradient.withUnsafeBufferPointer { gradient in
+                        let l = layer
+                        switch op {
+                        case .forward:
+                            try depthwiseConv2D(
+                                input: input, inputShape: inputShape, filter: filter, filterShape: l.filterShape, output: result,
+                                strides: l.strides, padding: l.padding, dilations: l.dilations, dataFormat: format, execution: execution)
+                        case .backpropInput:
+                            try depthwiseConv2DBackpropInput(
+                                inputShape: inputShape, filter: filter, filterShape: l.filterShape, outputGradient: gradient,
+                                outputGradientShape: outputShape, inputGradient: result, strides: l.strides, padding: l.padding,
+                                dilations: l.dilations, dataFormat: format, execution: execution)
+                        case .backpropFilter:
+                            try depthwiseConv2DBackpropFilter(
+                                input: input, inputShape: inputShape, filterShape: l.filterShape, outputGradient: gradient,
+                                outputGradientShape: outputShape, filterGradient: result, strides: l.strides, padding: l.padding,
+                                dilations: l.dilations, dataFormat: format, execution: execution)
+                        }
+                    }
+                }
+            }
+        }
+        return try result.withUnsafeMutableBufferPointer { result in
+            for _ in 0..<3 { try call(result) }
+            var times: [Double] = []
+            for _ in 0..<repeats {
+                let start = ContinuousClock.now
+                try call(result)
+                let elapsed = ContinuousClock.now - start
+                times.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
+            }
+            return times.sorted()[times.count / 2]
+        }
+    }
+}
