@@ -12,7 +12,7 @@ let package = Package(
         .executable(name: "depthwise", targets: ["DepthwiseTool"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // MARK: Libraries

@@ -18,8 +18,9 @@ struct BackpropFilterCommand: ParsableCommand {
         let shape = try integers(filterSizes, "--filter-sizes")
         let (inputArray, gradientArray) = (try NumPyArray(contentsOf: input), try NumPyArray(contentsOf: outBackprop))
         let type = try commonScalarType([(inputArray, "--input"), (gradientArray, "--out-backprop")])
-        let result = try type.run(Operands(
-            input: inputArray, filterShape: shape, outputGradient: gradientArray, options: try options.parsed()))
+        let result = try type.run(
+            Operands(
+                input: inputArray, filterShape: shape, outputGradient: gradientArray, options: try options.parsed()))
         try result.write(to: output)
     }
 

@@ -19,8 +19,9 @@ struct BackpropInputCommand: ParsableCommand {
         let shape = try integers(inputSizes, "--input-sizes")
         let (filterArray, gradientArray) = (try NumPyArray(contentsOf: filter), try NumPyArray(contentsOf: outBackprop))
         let type = try commonScalarType([(filterArray, "--filter"), (gradientArray, "--out-backprop")])
-        let result = try type.run(Operands(
-            inputShape: shape, filter: filterArray, outputGradient: gradientArray, options: try options.parsed()))
+        let result = try type.run(
+            Operands(
+                inputShape: shape, filter: filterArray, outputGradient: gradientArray, options: try options.parsed()))
         try result.write(to: output)
     }
 

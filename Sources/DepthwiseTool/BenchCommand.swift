@@ -32,11 +32,13 @@ struct BenchCommand: ParsableCommand {
         if let inputShape {
             let shape = try integers(inputShape, "--input-shape")
             guard shape.count == 4 else { throw ValidationError("--input-shape must be N,H,W,C, got '\(inputShape)'") }
-            layers = [BenchLayer(
-                name: "layer", batch: shape[0], height: shape[1], width: shape[2], channels: shape[3],
-                filter: try pair(filterSize, "--filter-size"), multiplier: multiplier,
-                strides: try pair(strides, "--strides"), padding: try Padding(tensorFlowName: padding),
-                dilations: try pair(dilations, "--dilations"))]
+            layers = [
+                BenchLayer(
+                    name: "layer", batch: shape[0], height: shape[1], width: shape[2], channels: shape[3],
+                    filter: try pair(filterSize, "--filter-size"), multiplier: multiplier,
+                    strides: try pair(strides, "--strides"), padding: try Padding(tensorFlowName: padding),
+                    dilations: try pair(dilations, "--dilations"))
+            ]
         } else {
             layers = BenchLayer.suite
         }
@@ -57,10 +59,11 @@ struct BenchCommand: ParsableCommand {
                 ]
                 print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
             } else {
-                print(String(
-                    format: "%-26@ %-16@ %-9@ %-7@ %7d %11.4f %8.2f %9.2f",
-                    layer.name as NSString, op.rawValue as NSString, dtype.rawValue as NSString, format.rawValue as NSString,
-                    execution.threadCount, timing, gigabytes / seconds, gigaflops / seconds))
+                print(
+                    String(
+                        format: "%-26@ %-16@ %-9@ %-7@ %7d %11.4f %8.2f %9.2f",
+                        layer.name as NSString, op.rawValue as NSString, dtype.rawValue as NSString, format.rawValue as NSString,
+                        execution.threadCount, timing, gigabytes / seconds, gigaflops / seconds))
             }
         }
     }

@@ -64,7 +64,9 @@ struct BenchRun: ScalarTypeComputation {
         let input = (0..<inputShape.reduce(1, *)).map { Scalar(Double($0 % 17) / 8 - 1) }
         let filter = (0..<layer.filterShape.reduce(1, *)).map { Scalar(Double($0 % 5) / 4 - 0.5) }
         let gradient = (0..<outputShape.reduce(1, *)).map { Scalar(Double($0 % 13) / 6 - 1) }
-        var result = [Scalar](repeating: .zero, count: [input.count, gradient.count, filter.count][[.backpropInput, .forward, .backpropFilter].firstIndex(of: op)!])
+        var result = [Scalar](
+            repeating: .zero,
+            count: [input.count, gradient.count, filter.count][[.backpropInput, .forward, .backpropFilter].firstIndex(of: op)!])
         let call = { (result: UnsafeMutableBufferPointer<Scalar>) throws in
             try input.withUnsafeBufferPointer { input in
                 try filter.withUnsafeBufferPointer { filter in

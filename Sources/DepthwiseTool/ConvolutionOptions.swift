@@ -41,8 +41,9 @@ struct ConvolutionOptions: ParsableArguments {
         switch values.count {
         case 4:
             return try Padding(
-                tensorFlowPairs: format.shape(batch: [0, 0], height: [values[0], values[1]],
-                                              width: [values[2], values[3]], channels: [0, 0]),
+                tensorFlowPairs: format.shape(
+                    batch: [0, 0], height: [values[0], values[1]],
+                    width: [values[2], values[3]], channels: [0, 0]),
                 dataFormat: format)
         case 8:
             return try Padding(tensorFlowPairs: stride(from: 0, to: 8, by: 2).map { [values[$0], values[$0 + 1]] }, dataFormat: format)

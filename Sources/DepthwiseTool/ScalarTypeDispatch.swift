@@ -22,7 +22,8 @@ extension ScalarType {
 func commonScalarType(_ arrays: [(NumPyArray, String)]) throws -> ScalarType {
     let type = arrays[0].0.scalarType
     for (array, name) in arrays where array.scalarType != type {
-        throw DepthwiseError(.invalidArgument,
+        throw DepthwiseError(
+            .invalidArgument,
             "\(name) holds \(array.scalarType) but \(arrays[0].1) holds \(type); all operands must have the same type")
     }
     return type

@@ -11,7 +11,8 @@ enum ToolMain {
         } catch {
             let exitCode = Depthwise.exitCode(for: error)
             guard exitCode != .success else { Depthwise.exit(withError: error) }  // --help and the like
-            let message = Depthwise.message(for: error)
+            let message =
+                Depthwise.message(for: error)
                 .split(separator: "\n").first.map(String.init) ?? "\(error)"
             FileHandle.standardError.write(Data("error: \(message)\n".utf8))
             Foundation.exit(exitCode.rawValue == 0 ? 1 : exitCode.rawValue)

@@ -22,7 +22,8 @@ import Testing
 
     @Test func bufferEntryPointsMatchTensorEntryPoints() throws {
         var random = SeededGenerator(seed: 11)
-        let geometry = Geometry(batch: 2, height: 7, width: 9, channels: 5, multiplier: 2, filter: HeightWidth(3), strides: 2, padding: .same)
+        let geometry = Geometry(
+            batch: 2, height: 7, width: 9, channels: 5, multiplier: 2, filter: HeightWidth(3), strides: 2, padding: .same)
         for format in DataFormat.allCases {
             let p = try geometry.problem(Float.self, format: format, using: &random)
             let output = try p.compute(.forward)
@@ -59,7 +60,8 @@ import Testing
                     try filterBuffer.withUnsafeMutableBufferPointer { out in
                         try depthwiseConv2DBackpropFilter(
                             input: input, inputShape: p.input.shape, filterShape: p.filter.shape, outputGradient: gradient,
-                            outputGradientShape: p.outputGradient.shape, filterGradient: out, strides: 2, padding: .same, dataFormat: format)
+                            outputGradientShape: p.outputGradient.shape, filterGradient: out, strides: 2, padding: .same, dataFormat: format
+                        )
                     }
                 }
             }
@@ -74,8 +76,9 @@ import Testing
         #expect(try HeightWidth(tensorFlowStrides: [1, 1, 2, 3], dataFormat: .nchw) == HeightWidth(height: 2, width: 3))
         #expect(try HeightWidth(tensorFlowDilations: [1, 1, 2, 3], dataFormat: .nchw) == HeightWidth(height: 2, width: 3))
         #expect(try Padding(tensorFlowName: "same") == .same)
-        #expect(try Padding(tensorFlowPairs: [[0, 0], [0, 0], [1, 2], [3, 4]], dataFormat: .nchw)
-            == .explicit(top: 1, bottom: 2, left: 3, right: 4))
+        #expect(
+            try Padding(tensorFlowPairs: [[0, 0], [0, 0], [1, 2], [3, 4]], dataFormat: .nchw)
+                == .explicit(top: 1, bottom: 2, left: 3, right: 4))
     }
 
     @Test func nanAndInfinityPropagate() throws {

@@ -6,7 +6,8 @@ import Testing
     static let geometries = [
         Geometry(batch: 2, height: 33, width: 29, channels: 19, multiplier: 2, filter: HeightWidth(3), strides: 1, padding: .same),
         Geometry(batch: 1, height: 40, width: 40, channels: 48, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
-        Geometry(batch: 3, height: 20, width: 64, channels: 3, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .valid, dilations: 2),
+        Geometry(
+            batch: 3, height: 20, width: 64, channels: 3, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .valid, dilations: 2),
     ]
 
     @Test(arguments: geometries, DataFormat.allCases)
@@ -17,8 +18,9 @@ import Testing
             let single = try problem.compute(computation, threads: 1)
             for threads in [2, 3, 7, 16] {
                 let parallel = try problem.compute(computation, threads: threads)
-                #expect(parallel.scalars.map(\.bitPattern) == single.scalars.map(\.bitPattern),
-                        "\(computation) \(format) with \(threads) threads")
+                #expect(
+                    parallel.scalars.map(\.bitPattern) == single.scalars.map(\.bitPattern),
+                    "\(computation) \(format) with \(threads) threads")
             }
             let again = try problem.compute(computation, threads: 2)
             #expect(again.scalars.map(\.bitPattern) == single.scalars.map(\.bitPattern))

@@ -12,13 +12,20 @@ import Testing
     static let cases: [Case] = [
         Case(input: [1, 5, 5, 2], filter: [3, 3, 2, 1], strides: 1, padding: .same, dilations: 1, format: .nhwc, expected: [1, 5, 5, 2]),
         Case(input: [1, 5, 6, 2], filter: [3, 3, 2, 3], strides: 2, padding: .same, dilations: 1, format: .nhwc, expected: [1, 3, 3, 6]),
-        Case(input: [2, 4, 5, 6], filter: [3, 3, 4, 1], strides: 2, padding: .valid, dilations: 1, format: .nchw, expected: [2, 4, 2, 2]),
+        Case(
+            input: [2, 4, 5, 6], filter: [3, 3, 4, 1], strides: 2, padding: .valid, dilations: 1, format: .nchw, expected: [2, 4, 2, 2]),
         // (in + pads - effective + stride) / stride, effective = (k - 1) * d + 1
-        Case(input: [1, 9, 9, 1], filter: [3, 3, 1, 1], strides: 2, padding: .valid, dilations: 2, format: .nhwc, expected: [1, 3, 3, 1]),
+        Case(
+            input: [1, 9, 9, 1], filter: [3, 3, 1, 1], strides: 2, padding: .valid, dilations: 2, format: .nhwc, expected: [1, 3, 3, 1]),
         Case(input: [1, 9, 9, 1], filter: [3, 3, 1, 1], strides: 2, padding: .same, dilations: 2, format: .nhwc, expected: [1, 5, 5, 1]),
-        Case(input: [1, 7, 7, 1], filter: [3, 2, 1, 1], strides: HeightWidth(height: 3, width: 1), padding: .explicit(top: 1, bottom: 0, left: 2, right: 3), dilations: 1, format: .nhwc, expected: [1, 2, 11, 1]),
-        Case(input: [1, 2, 2, 2], filter: [3, 3, 2, 1], strides: 1, padding: .valid, dilations: 1, format: .nhwc, expected: [1, 0, 0, 2]),
-        Case(input: [1, 1, 1, 2], filter: [3, 3, 2, 1], strides: 2, padding: .valid, dilations: 1, format: .nhwc, expected: [1, 0, 0, 2]),  // -1 / 2 truncates to 0
+        Case(
+            input: [1, 7, 7, 1], filter: [3, 2, 1, 1], strides: HeightWidth(height: 3, width: 1),
+            padding: .explicit(top: 1, bottom: 0, left: 2, right: 3), dilations: 1, format: .nhwc, expected: [1, 2, 11, 1]),
+        Case(
+            input: [1, 2, 2, 2], filter: [3, 3, 2, 1], strides: 1, padding: .valid, dilations: 1, format: .nhwc, expected: [1, 0, 0, 2]),
+        // (1 - 3 + 2) / 2 = 0, and (1 - 3 + 1) / 1 = -1 would be an error.
+        Case(
+            input: [1, 1, 1, 2], filter: [3, 3, 2, 1], strides: 2, padding: .valid, dilations: 1, format: .nhwc, expected: [1, 0, 0, 2]),
         Case(input: [0, 5, 5, 2], filter: [3, 3, 2, 1], strides: 1, padding: .same, dilations: 1, format: .nhwc, expected: [0, 5, 5, 2]),
         Case(input: [1, 0, 5, 2], filter: [3, 3, 2, 1], strides: 1, padding: .same, dilations: 1, format: .nhwc, expected: [1, 0, 5, 2]),
     ]
@@ -26,7 +33,8 @@ import Testing
     @Test(arguments: cases)
     func outputShape(_ c: Case) throws {
         let shape = try depthwiseConv2DOutputShape(
-            inputShape: c.input, filterShape: c.filter, strides: c.strides, padding: c.padding, dilations: c.dilations, dataFormat: c.format)
+            inputShape: c.input, filterShape: c.filter, strides: c.strides, padding: c.padding, dilations: c.dilations, dataFormat: c.format
+        )
         #expect(shape == c.expected)
     }
 
@@ -49,7 +57,8 @@ import Testing
         let noOutput = try Tensor<Float>(zeros: [1, 0, 0, 2])
         let filterGradient = try depthwiseConv2DBackpropFilter(input, filterShape: [3, 3, 2, 1], outputGradient: noOutput, padding: .valid)
         #expect(filterGradient.scalars == Array(repeating: 0, count: 18))
-        let inputGradient = try depthwiseConv2DBackpropInput(inputShape: [1, 2, 2, 2], filter: filter, outputGradient: noOutput, padding: .valid)
+        let inputGradient = try depthwiseConv2DBackpropInput(
+            inputShape: [1, 2, 2, 2], filter: filter, outputGradient: noOutput, padding: .valid)
         #expect(inputGradient.scalars == Array(repeating: 0, count: 8))
     }
 }

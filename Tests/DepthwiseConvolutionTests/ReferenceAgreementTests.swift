@@ -7,14 +7,27 @@ import Testing
     static let geometries: [Geometry] = [
         Geometry(batch: 1, height: 5, width: 7, channels: 1, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
         Geometry(batch: 2, height: 6, width: 5, channels: 3, multiplier: 2, filter: HeightWidth(3), strides: 2, padding: .same),
-        Geometry(batch: 1, height: 9, width: 11, channels: 7, multiplier: 1, filter: HeightWidth(height: 3, width: 2), strides: HeightWidth(height: 1, width: 2), padding: .valid),
-        Geometry(batch: 1, height: 8, width: 8, channels: 13, multiplier: 3, filter: HeightWidth(5), strides: 1, padding: .explicit(top: 2, bottom: 0, left: 0, right: 3)),
-        Geometry(batch: 3, height: 7, width: 6, channels: 33, multiplier: 1, filter: HeightWidth(3), strides: 2, padding: .explicit(top: 1, bottom: 1, left: 1, right: 1), dilations: 2),
-        Geometry(batch: 1, height: 10, width: 12, channels: 17, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same, dilations: HeightWidth(height: 2, width: 3)),
+        Geometry(
+            batch: 1, height: 9, width: 11, channels: 7, multiplier: 1, filter: HeightWidth(height: 3, width: 2),
+            strides: HeightWidth(height: 1, width: 2), padding: .valid),
+        Geometry(
+            batch: 1, height: 8, width: 8, channels: 13, multiplier: 3, filter: HeightWidth(5), strides: 1,
+            padding: .explicit(top: 2, bottom: 0, left: 0, right: 3)),
+        Geometry(
+            batch: 3, height: 7, width: 6, channels: 33, multiplier: 1, filter: HeightWidth(3), strides: 2,
+            padding: .explicit(top: 1, bottom: 1, left: 1, right: 1), dilations: 2),
+        Geometry(
+            batch: 1, height: 10, width: 12, channels: 17, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same,
+            dilations: HeightWidth(height: 2, width: 3)),
         Geometry(batch: 1, height: 12, width: 40, channels: 40, multiplier: 1, filter: HeightWidth(7), strides: 1, padding: .same),
-        Geometry(batch: 2, height: 4, width: 37, channels: 5, multiplier: 4, filter: HeightWidth(height: 1, width: 3), strides: HeightWidth(height: 3, width: 1), padding: .same),
-        Geometry(batch: 1, height: 3, width: 3, channels: 2, multiplier: 1, filter: HeightWidth(5), strides: 1, padding: .explicit(top: 4, bottom: 4, left: 4, right: 4)),
-        Geometry(batch: 1, height: 6, width: 6, channels: 64, multiplier: 1, filter: HeightWidth(3), strides: 3, padding: .valid, dilations: 2),
+        Geometry(
+            batch: 2, height: 4, width: 37, channels: 5, multiplier: 4, filter: HeightWidth(height: 1, width: 3),
+            strides: HeightWidth(height: 3, width: 1), padding: .same),
+        Geometry(
+            batch: 1, height: 3, width: 3, channels: 2, multiplier: 1, filter: HeightWidth(5), strides: 1,
+            padding: .explicit(top: 4, bottom: 4, left: 4, right: 4)),
+        Geometry(
+            batch: 1, height: 6, width: 6, channels: 64, multiplier: 1, filter: HeightWidth(3), strides: 3, padding: .valid, dilations: 2),
     ]
 
     @Test(arguments: geometries, DataFormat.allCases)

@@ -97,7 +97,8 @@ import Testing
                 outputGradient: try Tensor<Float>(zeros: [1, 1, 1, 1]), padding: .same)
         }
         expectError(.sizeOverflow, mentioning: "overflows") {
-            _ = try depthwiseConv2DOutputShape(inputShape: [1, 5, 5, 1], filterShape: [Int.max / 2, 1, 1, 1], padding: .same, dilations: 4)
+            _ = try depthwiseConv2DOutputShape(
+                inputShape: [1, 5, 5, 1], filterShape: [Int.max / 2, 1, 1, 1], padding: .same, dilations: 4)
         }
         expectError(.sizeOverflow, mentioning: "overflows") {
             _ = try depthwiseConv2DOutputShape(
@@ -120,10 +121,14 @@ import Testing
             try filter.withUnsafeBufferPointer { filter in
                 try output.withUnsafeMutableBufferPointer { output in
                     expectError(.shapeMismatch, mentioning: "49") {
-                        try depthwiseConv2D(input: input, inputShape: [1, 5, 5, 2], filter: filter, filterShape: [3, 3, 2, 1], output: output, padding: .same)
+                        try depthwiseConv2D(
+                            input: input, inputShape: [1, 5, 5, 2], filter: filter, filterShape: [3, 3, 2, 1], output: output,
+                            padding: .same)
                     }
                     expectError(.shapeMismatch, mentioning: "[1, 5, 5, 3]") {
-                        try depthwiseConv2D(input: input, inputShape: [1, 5, 5, 3], filter: filter, filterShape: [3, 3, 3, 1], output: output, padding: .same)
+                        try depthwiseConv2D(
+                            input: input, inputShape: [1, 5, 5, 3], filter: filter, filterShape: [3, 3, 3, 1], output: output,
+                            padding: .same)
                     }
                 }
             }

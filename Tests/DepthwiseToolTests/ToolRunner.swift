@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `depthwise` executable, which SwiftPM places beside the test bundle.
 enum ToolRunner {
@@ -43,5 +44,3 @@ enum ToolRunner {
         return url
     }
 }
-
-import Testing

@@ -34,17 +34,20 @@ extension GoldenCase {
         }
         switch op {
         case .forward:
-            return NumPyArray(try depthwiseConv2D(
-                load(input), filter: load(filter), strides: strides, padding: padding, dilations: dilations,
-                dataFormat: dataFormat, execution: execution))
+            return NumPyArray(
+                try depthwiseConv2D(
+                    load(input), filter: load(filter), strides: strides, padding: padding, dilations: dilations,
+                    dataFormat: dataFormat, execution: execution))
         case .backpropInput:
-            return NumPyArray(try depthwiseConv2DBackpropInput(
-                inputShape: inputSizes!, filter: load(filter), outputGradient: load(outBackprop), strides: strides,
-                padding: padding, dilations: dilations, dataFormat: dataFormat, execution: execution))
+            return NumPyArray(
+                try depthwiseConv2DBackpropInput(
+                    inputShape: inputSizes!, filter: load(filter), outputGradient: load(outBackprop), strides: strides,
+                    padding: padding, dilations: dilations, dataFormat: dataFormat, execution: execution))
         case .backpropFilter:
-            return NumPyArray(try depthwiseConv2DBackpropFilter(
-                load(input), filterShape: filterSizes!, outputGradient: load(outBackprop), strides: strides,
-                padding: padding, dilations: dilations, dataFormat: dataFormat, execution: execution))
+            return NumPyArray(
+                try depthwiseConv2DBackpropFilter(
+                    load(input), filterShape: filterSizes!, outputGradient: load(outBackprop), strides: strides,
+                    padding: padding, dilations: dilations, dataFormat: dataFormat, execution: execution))
         case .kerasLayer, .kerasConstraint:
             preconditionFailure("\(id) is not a convolution case")
         }
@@ -58,11 +61,15 @@ extension GoldenCase {
         case .forward:
             arguments = ["conv2d", "--input", GoldenFixtures.path(input!), "--filter", GoldenFixtures.path(filter!)]
         case .backpropInput:
-            arguments = ["backprop-input", "--input-sizes", list(inputSizes!), "--filter", GoldenFixtures.path(filter!),
-                         "--out-backprop", GoldenFixtures.path(outBackprop!)]
+            arguments = [
+                "backprop-input", "--input-sizes", list(inputSizes!), "--filter", GoldenFixtures.path(filter!),
+                "--out-backprop", GoldenFixtures.path(outBackprop!),
+            ]
         case .backpropFilter:
-            arguments = ["backprop-filter", "--input", GoldenFixtures.path(input!), "--filter-sizes", list(filterSizes!),
-                         "--out-backprop", GoldenFixtures.path(outBackprop!)]
+            arguments = [
+                "backprop-filter", "--input", GoldenFixtures.path(input!), "--filter-sizes", list(filterSizes!),
+                "--out-backprop", GoldenFixtures.path(outBackprop!),
+            ]
         case .kerasLayer, .kerasConstraint:
             preconditionFailure("\(id) is not a convolution case")
         }

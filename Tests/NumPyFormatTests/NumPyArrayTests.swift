@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct NumPyArrayTests {
     /// np.save of np.arange(6, dtype='<f4').reshape(2, 3), byte for byte.
-    static let numpyFloat32: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, 118, 0]
+    static let numpyFloat32: [UInt8] =
+        [0x93] + Array("NUMPY".utf8) + [1, 0, 118, 0]
         + Array("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }".utf8)
         + Array(repeating: UInt8(ascii: " "), count: 58) + [0x0A]
         + [Float](arrayLiteral: 0, 1, 2, 3, 4, 5).flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
@@ -40,7 +41,8 @@ import Testing
         // np.arange(6, dtype='>f8').reshape(2, 3, order='F'): memory holds columns 0 3 | 1 4 | 2 5.
         let header = "{'descr': '>f8', 'fortran_order': True, 'shape': (2, 3), }\n"
         let values: [Double] = [0, 3, 1, 4, 2, 5]
-        let bytes = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count), 0] + Array(header.utf8)
+        let bytes =
+            [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count), 0] + Array(header.utf8)
             + values.flatMap { withUnsafeBytes(of: $0.bitPattern.bigEndian, Array.init) }
         let tensor = try NumPyArray(npyBytes: bytes).tensor(of: Double.self)
         #expect(tensor.shape == [2, 3])
@@ -49,7 +51,8 @@ import Testing
 
     @Test func readsVersionTwoHeadersAndBFloat16() throws {
         let header = "{'descr': '<V2', 'fortran_order': False, 'shape': (2,), }\n"
-        let bytes = [0x93] + Array("NUMPY".utf8) + [2, 0, UInt8(header.utf8.count), 0, 0, 0] + Array(header.utf8) + [0x80, 0x3F, 0x00, 0xC0]
+        let bytes =
+            [0x93] + Array("NUMPY".utf8) + [2, 0, UInt8(header.utf8.count), 0, 0, 0] + Array(header.utf8) + [0x80, 0x3F, 0x00, 0xC0]
         #expect(try NumPyArray(npyBytes: bytes).tensor(of: BFloat16.self).scalars == [1, -2])
     }
 

@@ -31,7 +31,8 @@ struct ConvolutionGeometry: Hashable, Sendable {
             throw DepthwiseError(.invalidRank, "input must be 4-dimensional, got shape \(inputShape)")
         }
         guard filterShape.count == 4 else {
-            throw DepthwiseError(.invalidRank,
+            throw DepthwiseError(
+                .invalidRank,
                 "filter must be 4-dimensional [filter_height, filter_width, in_channels, multiplier], got shape \(filterShape)")
         }
         guard inputShape.allSatisfy({ $0 >= 0 }) else {
@@ -53,7 +54,8 @@ struct ConvolutionGeometry: Hashable, Sendable {
         channels = inputShape[dataFormat.channelAxis]
         (filterHeight, filterWidth, multiplier) = (filterShape[0], filterShape[1], filterShape[3])
         guard filterShape[2] == channels else {
-            throw DepthwiseError(.channelMismatch,
+            throw DepthwiseError(
+                .channelMismatch,
                 "filter has \(filterShape[2]) input channels but the input has \(channels) (input \(inputShape), filter \(filterShape))")
         }
         self.strides = strides
@@ -99,7 +101,8 @@ struct ConvolutionGeometry: Hashable, Sendable {
             padBefore = max(needed, 0) / 2
         case .explicit(let before, let after):
             guard before >= 0, after >= 0 else {
-                throw DepthwiseError(.invalidPadding,
+                throw DepthwiseError(
+                    .invalidPadding,
                     "padding must be non-negative, got \(before) before and \(after) after the \(dimension)")
             }
             let padded = try Checked.add(Checked.add(input, before, what), after, what)
@@ -107,8 +110,10 @@ struct ConvolutionGeometry: Hashable, Sendable {
             padBefore = before
         }
         guard size >= 0 else {
-            throw DepthwiseError(.negativeOutputSize,
-                "computed output \(dimension) would be negative: \(size) [input size: \(input), effective filter size: \(effective), stride: \(stride), padding: \(padding)]")
+            throw DepthwiseError(
+                .negativeOutputSize,
+                "computed output \(dimension) would be negative: \(size) [input size: \(input), effective filter size: \(effective), stride: \(stride), padding: \(padding)]"
+            )
         }
         return (size, padBefore)
     }
@@ -124,14 +129,16 @@ struct ConvolutionGeometry: Hashable, Sendable {
     /// The filter taps `kh` in `0..<filterHeight` whose input row `oh * stride + kh * dilation - padTop`
     /// lies inside the input, for output row `oh`.
     func validFilterRows(forOutputRow oh: Int) -> Range<Int> {
-        Self.validTaps(output: oh, stride: strides.height, dilation: dilations.height,
-                       padBefore: padTop, input: inputHeight, filter: filterHeight)
+        Self.validTaps(
+            output: oh, stride: strides.height, dilation: dilations.height,
+            padBefore: padTop, input: inputHeight, filter: filterHeight)
     }
 
     /// The filter taps `kw` whose input column lies inside the input, for output column `ow`.
     func validFilterColumns(forOutputColumn ow: Int) -> Range<Int> {
-        Self.validTaps(output: ow, stride: strides.width, dilation: dilations.width,
-                       padBefore: padLeft, input: inputWidth, filter: filterWidth)
+        Self.validTaps(
+            output: ow, stride: strides.width, dilation: dilations.width,
+            padBefore: padLeft, input: inputWidth, filter: filterWidth)
     }
 
     /// The taps `k` with `0 <= o * stride + k * dilation - padBefore < input`.

@@ -2,8 +2,9 @@ extension ConvolutionGeometry {
     /// The output columns `ow` whose filter tap `kw` reads inside the input:
     /// `0 <= ow * strideW + kw * dilationW - padLeft < inputWidth`.
     func validOutputColumns(forFilterColumn kw: Int) -> Range<Int> {
-        Self.validOutputs(tap: kw, stride: strides.width, dilation: dilations.width,
-                          padBefore: padLeft, input: inputWidth, output: outputWidth)
+        Self.validOutputs(
+            tap: kw, stride: strides.width, dilation: dilations.width,
+            padBefore: padLeft, input: inputWidth, output: outputWidth)
     }
 
     /// The output row `oh` that filter tap `kh` maps onto input row `ih`, if there is one:

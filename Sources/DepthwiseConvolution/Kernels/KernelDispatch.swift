@@ -25,7 +25,9 @@ extension Computation {
             runReference(g, a, b, into: result)
             return
         }
-        let (rawA, rawB, rawResult) = (UnsafeRawPointer(a.baseAddress!), UnsafeRawPointer(b.baseAddress!), UnsafeMutableRawPointer(result.baseAddress!))
+        let (rawA, rawB, rawResult) = (
+            UnsafeRawPointer(a.baseAddress!), UnsafeRawPointer(b.baseAddress!), UnsafeMutableRawPointer(result.baseAddress!)
+        )
         switch S.scalarType {
         case .float32:
             runSIMD(Float.self, g, rawA, rawB, into: rawResult, threadCount: execution.threadCount)

@@ -141,7 +141,8 @@ enum NCHWKernels<T: KernelScalar> {
     ) where V.Element == T {
         let scale = V(broadcasting: scale)
         while i + V.laneCount <= count {
-            let values = sourceStride == 1
+            let values =
+                sourceStride == 1
                 ? V(loading: source + i) : V(loading: source + i * sourceStride, stride: sourceStride)
             (V(loading: target + i) + scale * values).store(to: target + i)
             i += V.laneCount

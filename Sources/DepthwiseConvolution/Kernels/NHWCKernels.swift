@@ -243,7 +243,8 @@ enum NHWCKernels<T: KernelScalar> {
         while c + V.laneCount <= product.channels {
             var sum = V(loading: tap + c)
             for ow in product.columns {
-                sum = sum + V(loading: product.gradient + ow * product.channels + c)
+                sum =
+                    sum + V(loading: product.gradient + ow * product.channels + c)
                     * V(loading: product.input + (product.inputOrigin + ow * product.inputColumnStep + c))
             }
             sum.store(to: tap + c)

@@ -51,7 +51,8 @@ enum ReferenceKernels {
         forEachTap(g) { n, oh, ow, kh, kw, ih, iw in
             for c in 0..<g.channels {
                 for q in 0..<g.multiplier {
-                    sums[g.inputOffset(n, ih, iw, c)] += filter[g.filterOffset(kh, kw, c, q)].doubleValue
+                    sums[g.inputOffset(n, ih, iw, c)] +=
+                        filter[g.filterOffset(kh, kw, c, q)].doubleValue
                         * outputGradient[g.outputOffset(n, oh, ow, c * g.multiplier + q)].doubleValue
                 }
             }

@@ -84,7 +84,8 @@ public func depthwiseConv2DBackpropInput<Scalar: DepthwiseScalar>(
 /// Throws unless a gradient operand has the shape of the convolution's output.
 func requireOutputGradientShape(_ shape: [Int], _ g: ConvolutionGeometry) throws {
     guard shape == g.outputShape else {
-        throw DepthwiseError(.shapeMismatch,
+        throw DepthwiseError(
+            .shapeMismatch,
             "output gradient has shape \(shape) but the convolution's output has shape \(g.outputShape) "
                 + "(input \(g.inputShape), filter \(g.filterShape), \(g.dataFormat))")
     }

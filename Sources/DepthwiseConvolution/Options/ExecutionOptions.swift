@@ -34,7 +34,8 @@ public struct ExecutionOptions: Hashable, Sendable {
 
     func validate() throws {
         guard (1...Self.maximumThreadCount).contains(threadCount) else {
-            throw DepthwiseError(.invalidArgument,
+            throw DepthwiseError(
+                .invalidArgument,
                 "thread count must be between 1 and \(Self.maximumThreadCount), got \(threadCount)")
         }
     }

@@ -29,7 +29,8 @@ extension HeightWidth {
             return HeightWidth(height: values[0], width: values[1])
         case 4:
             guard values[0] == 1, values[dataFormat.channelAxis] == 1 else {
-                throw DepthwiseError(code,
+                throw DepthwiseError(
+                    code,
                     "\(name) in the batch and channel dimensions must be 1, got \(values) for \(dataFormat)")
             }
             return HeightWidth(height: values[dataFormat.heightAxis], width: values[dataFormat.widthAxis])
@@ -60,7 +61,8 @@ extension Padding {
             throw DepthwiseError(.invalidPadding, "explicit padding must be 4 [before, after] pairs, got \(pairs)")
         }
         guard pairs[0] == [0, 0], pairs[dataFormat.channelAxis] == [0, 0] else {
-            throw DepthwiseError(.invalidPadding,
+            throw DepthwiseError(
+                .invalidPadding,
                 "explicit padding in the batch and channel dimensions must be 0, got \(pairs) for \(dataFormat)")
         }
         let (rows, columns) = (pairs[dataFormat.heightAxis], pairs[dataFormat.widthAxis])
