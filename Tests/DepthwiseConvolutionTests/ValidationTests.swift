@@ -105,6 +105,13 @@ import Testing
                 inputShape: [1, 5, 5, 1], filterShape: [1, 1, 1, 1], padding: .explicit(top: .max, bottom: 1, left: 0, right: 0))
         }
         expectError(.sizeOverflow, mentioning: "overflows") { _ = try Tensor<Float>(zeros: [1 << 40, 1 << 40]) }
+        // Representable, but more than any machine's memory: refused before allocating.
+        expectError(.sizeOverflow, mentioning: "memory") {
+            // A huge stride leaves a 1x1 output gradient for an 8 TiB input gradient.
+            _ = try depthwiseConv2DBackpropInput(
+                inputShape: [1, 1 << 20, 1 << 20, 2], filter: filter, outputGradient: try Tensor<Float>(zeros: [1, 1, 1, 2]),
+                strides: HeightWidth(1 << 20), padding: .same)
+        }
     }
 
     @Test func threadCount() {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A dense tensor: a shape and its elements in row-major (C) order.
 ///
 /// ```swift
@@ -75,8 +77,8 @@ public struct Tensor<Scalar: DepthwiseScalar>: Sendable, Hashable {
         return offset
     }
 
-    /// The largest number of bytes a tensor may hold: half the address space.
-    static var maximumByteCount: Int { Int.max / 2 }
+    /// The largest number of bytes a tensor may hold: the machine's physical memory.
+    static var maximumByteCount: Int { min(Int.max / 2, Int(clamping: ProcessInfo.processInfo.physicalMemory)) }
 
     /// The element count of `shape`, validated: non-negative dimensions, no overflow,
     /// and a byte count below ``maximumByteCount``.
@@ -87,7 +89,8 @@ public struct Tensor<Scalar: DepthwiseScalar>: Sendable, Hashable {
         let count = try Checked.product(shape, "element count of shape")
         let bytes = try Checked.multiply(count, MemoryLayout<Scalar>.stride, "byte count of shape \(shape)")
         guard bytes <= maximumByteCount else {
-            throw DepthwiseError(.sizeOverflow, "shape \(shape) needs \(bytes) bytes, more than can be allocated")
+            throw DepthwiseError(
+                .sizeOverflow, "shape \(shape) needs \(bytes) bytes, more than this machine's \(maximumByteCount) bytes of memory")
         }
         return count
     }
