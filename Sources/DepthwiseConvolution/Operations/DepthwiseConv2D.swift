@@ -37,10 +37,9 @@ public func depthwiseConv2D<Scalar: DepthwiseScalar>(
     dataFormat: DataFormat = .nhwc,
     execution: ExecutionOptions = .default
 ) throws -> Tensor<Scalar> {
-    let g = try ConvolutionGeometry(
-        inputShape: input.shape, filterShape: filter.shape,
-        strides: strides, padding: padding, dilations: dilations, dataFormat: dataFormat)
-    try execution.validate()
+    let g = try ConvolutionGeometry.validated(
+        inputShape: input.shape, filterShape: filter.shape, strides: strides, padding: padding, dilations: dilations,
+        dataFormat: dataFormat, execution: execution)
     _ = try Tensor<Scalar>.elementCount(of: g.outputShape)
     return input.withUnsafeBufferPointer { input in
         filter.withUnsafeBufferPointer { filter in
@@ -80,10 +79,9 @@ public func depthwiseConv2D<Scalar: DepthwiseScalar>(
     dataFormat: DataFormat = .nhwc,
     execution: ExecutionOptions = .default
 ) throws -> [Int] {
-    let g = try ConvolutionGeometry(
-        inputShape: inputShape, filterShape: filterShape,
-        strides: strides, padding: padding, dilations: dilations, dataFormat: dataFormat)
-    try execution.validate()
+    let g = try ConvolutionGeometry.validated(
+        inputShape: inputShape, filterShape: filterShape, strides: strides, padding: padding, dilations: dilations,
+        dataFormat: dataFormat, execution: execution)
     try BufferChecks.require(input, count: g.inputCount, "input", shape: inputShape)
     try BufferChecks.require(filter, count: g.filterCount, "filter", shape: filterShape)
     try BufferChecks.require(output, count: g.outputCount, "output", shape: g.outputShape)

@@ -28,11 +28,9 @@ public func depthwiseConv2DBackpropFilter<Scalar: DepthwiseScalar>(
     dataFormat: DataFormat = .nhwc,
     execution: ExecutionOptions = .default
 ) throws -> Tensor<Scalar> {
-    let g = try ConvolutionGeometry(
-        inputShape: input.shape, filterShape: filterShape,
-        strides: strides, padding: padding, dilations: dilations, dataFormat: dataFormat)
-    try execution.validate()
-    try requireOutputGradientShape(outputGradient.shape, g)
+    let g = try ConvolutionGeometry.validated(
+        inputShape: input.shape, filterShape: filterShape, strides: strides, padding: padding, dilations: dilations,
+        dataFormat: dataFormat, execution: execution, outputGradientShape: outputGradient.shape)
     _ = try Tensor<Scalar>.elementCount(of: filterShape)
     return input.withUnsafeBufferPointer { input in
         outputGradient.withUnsafeBufferPointer { outputGradient in
@@ -67,11 +65,9 @@ public func depthwiseConv2DBackpropFilter<Scalar: DepthwiseScalar>(
     dataFormat: DataFormat = .nhwc,
     execution: ExecutionOptions = .default
 ) throws {
-    let g = try ConvolutionGeometry(
-        inputShape: inputShape, filterShape: filterShape,
-        strides: strides, padding: padding, dilations: dilations, dataFormat: dataFormat)
-    try execution.validate()
-    try requireOutputGradientShape(outputGradientShape, g)
+    let g = try ConvolutionGeometry.validated(
+        inputShape: inputShape, filterShape: filterShape, strides: strides, padding: padding, dilations: dilations,
+        dataFormat: dataFormat, execution: execution, outputGradientShape: outputGradientShape)
     try BufferChecks.require(input, count: g.inputCount, "input", shape: inputShape)
     try BufferChecks.require(outputGradient, count: g.outputCount, "output gradient", shape: outputGradientShape)
     try BufferChecks.require(filterGradient, count: g.filterCount, "filter gradient", shape: filterShape)

@@ -29,11 +29,9 @@ public func depthwiseConv2DBackpropInput<Scalar: DepthwiseScalar>(
     dataFormat: DataFormat = .nhwc,
     execution: ExecutionOptions = .default
 ) throws -> Tensor<Scalar> {
-    let g = try ConvolutionGeometry(
-        inputShape: inputShape, filterShape: filter.shape,
-        strides: strides, padding: padding, dilations: dilations, dataFormat: dataFormat)
-    try execution.validate()
-    try requireOutputGradientShape(outputGradient.shape, g)
+    let g = try ConvolutionGeometry.validated(
+        inputShape: inputShape, filterShape: filter.shape, strides: strides, padding: padding, dilations: dilations,
+        dataFormat: dataFormat, execution: execution, outputGradientShape: outputGradient.shape)
     _ = try Tensor<Scalar>.elementCount(of: inputShape)
     return outputGradient.withUnsafeBufferPointer { outputGradient in
         filter.withUnsafeBufferPointer { filter in
@@ -68,25 +66,13 @@ public func depthwiseConv2DBackpropInput<Scalar: DepthwiseScalar>(
     dataFormat: DataFormat = .nhwc,
     execution: ExecutionOptions = .default
 ) throws {
-    let g = try ConvolutionGeometry(
-        inputShape: inputShape, filterShape: filterShape,
-        strides: strides, padding: padding, dilations: dilations, dataFormat: dataFormat)
-    try execution.validate()
-    try requireOutputGradientShape(outputGradientShape, g)
+    let g = try ConvolutionGeometry.validated(
+        inputShape: inputShape, filterShape: filterShape, strides: strides, padding: padding, dilations: dilations,
+        dataFormat: dataFormat, execution: execution, outputGradientShape: outputGradientShape)
     try BufferChecks.require(filter, count: g.filterCount, "filter", shape: filterShape)
     try BufferChecks.require(outputGradient, count: g.outputCount, "output gradient", shape: outputGradientShape)
     try BufferChecks.require(inputGradient, count: g.inputCount, "input gradient", shape: inputShape)
     try BufferChecks.requireDisjoint(
         inputGradient, "input gradient", from: [(filter, "filter"), (outputGradient, "output gradient")])
     Computation.backpropInput.run(g, outputGradient, filter, into: inputGradient, execution: execution)
-}
-
-/// Throws unless a gradient operand has the shape of the convolution's output.
-func requireOutputGradientShape(_ shape: [Int], _ g: ConvolutionGeometry) throws {
-    guard shape == g.outputShape else {
-        throw DepthwiseError(
-            .shapeMismatch,
-            "output gradient has shape \(shape) but the convolution's output has shape \(g.outputShape) "
-                + "(input \(g.inputShape), filter \(g.filterShape), \(g.dataFormat))")
-    }
 }

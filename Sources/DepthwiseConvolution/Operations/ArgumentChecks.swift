@@ -24,3 +24,24 @@ enum BufferChecks {
         }
     }
 }
+
+extension ConvolutionGeometry {
+    /// Validates every argument of an operation: the geometry, the execution options, and, for the
+    /// gradients, that the output gradient has the shape of the convolution's output.
+    static func validated(
+        inputShape: [Int], filterShape: [Int], strides: HeightWidth, padding: Padding, dilations: HeightWidth,
+        dataFormat: DataFormat, execution: ExecutionOptions, outputGradientShape: [Int]? = nil
+    ) throws -> ConvolutionGeometry {
+        let g = try ConvolutionGeometry(
+            inputShape: inputShape, filterShape: filterShape,
+            strides: strides, padding: padding, dilations: dilations, dataFormat: dataFormat)
+        try execution.validate()
+        if let outputGradientShape, outputGradientShape != g.outputShape {
+            throw DepthwiseError(
+                .shapeMismatch,
+                "output gradient has shape \(outputGradientShape) but the convolution's output has shape \(g.outputShape) "
+                    + "(input \(g.inputShape), filter \(g.filterShape), \(g.dataFormat))")
+        }
+        return g
+    }
+}
