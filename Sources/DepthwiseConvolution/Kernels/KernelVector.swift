@@ -1,7 +1,7 @@
 /// A group of lanes the SIMD kernels load, multiply, add and store as one.
 ///
-/// `SIMD` vectors conform, and so do `Float` and `Double` themselves (one lane), so
-/// that one generic loop body serves the wide blocks, the narrow blocks and the tail.
+/// Wrappers of standard library SIMD vectors conform, and so do `Float` and `Double` themselves
+/// (one lane), so that one generic loop body serves the wide blocks, the narrow blocks and the tail.
 /// Products and sums are separate operations (no fused multiply-add), so that the
 /// portable path needs no FMA instruction and gives the same bits on every x86-64.
 protocol KernelVector {
