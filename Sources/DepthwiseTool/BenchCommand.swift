@@ -59,11 +59,12 @@ struct BenchCommand: ParsableCommand {
                 ]
                 print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
             } else {
+                let text = [(layer.name, 26), (op.rawValue, 16), (dtype.rawValue, 9), (format.rawValue, 7)]
+                    .map { $0.0.padding(toLength: max($0.1, $0.0.count), withPad: " ", startingAt: 0) }
                 print(
-                    String(
-                        format: "%-26@ %-16@ %-9@ %-7@ %7d %11.4f %8.2f %9.2f",
-                        layer.name as NSString, op.rawValue as NSString, dtype.rawValue as NSString, format.rawValue as NSString,
-                        execution.threadCount, timing, gigabytes / seconds, gigaflops / seconds))
+                    text.joined(separator: " ")
+                        + String(
+                            format: " %7d %11.4f %8.2f %9.2f", execution.threadCount, timing, gigabytes / seconds, gigaflops / seconds))
             }
         }
     }
