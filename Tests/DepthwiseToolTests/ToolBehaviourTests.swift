@@ -82,6 +82,19 @@ import Testing
         }
     }
 
+    @Test(arguments: ["forward", "backprop-input", "backprop-filter"])
+    func benchPrintsOneJSONObject(op: String) throws {
+        let result = try ToolRunner.run([
+            "bench", "--op", op, "--input-shape", "1,9,8,5", "--filter-size", "3", "--multiplier", "2", "--strides", "2",
+            "--dtype", "bfloat16", "--data-format", "NCHW", "--threads", "2", "--repeats", "2", "--json",
+        ])
+        try #require(result.status == 0, "\(result.standardError)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        #expect(object?["op"] as? String == op)
+        #expect((object?["median_ms"] as? Double ?? -1) >= 0)
+        #expect(object?["gflops"] != nil && object?["gbps"] != nil)
+    }
+
     @Test func helpExitsSuccessfully() throws {
         let result = try ToolRunner.run(["conv2d", "--help"])
         #expect(result.status == 0)
