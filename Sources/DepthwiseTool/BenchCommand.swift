@@ -47,7 +47,7 @@ struct BenchCommand: ParsableCommand {
         }
         for layer in layers {
             let timing = try dtype.run(BenchRun(layer: layer, op: op, format: format, execution: execution, repeats: repeats))
-            let gigabytes = Double(layer.compulsoryBytes(op, dtype)) / 1e9
+            let gigabytes = Double(layer.compulsoryBytes(dtype)) / 1e9
             let gigaflops = Double(2 * layer.multiplyAdds) / 1e9
             let seconds = timing / 1e3
             if json {

@@ -24,7 +24,7 @@ struct BenchLayer {
     }
 
     func inputShape(_ format: DataFormat) -> [Int] {
-        format == .nhwc ? [batch, height, width, channels] : [batch, channels, height, width]
+        format.shape(batch: batch, height: height, width: width, channels: channels)
     }
 
     var filterShape: [Int] { [filter.height, filter.width, channels, multiplier] }
@@ -43,7 +43,8 @@ struct BenchLayer {
     var multiplyAdds: Int { outputCount * filter.height * filter.width }
 
     /// The bytes an operation must move at least: its two operands read once, its result written once.
-    func compulsoryBytes(_ op: BenchOperation, _ type: ScalarType) -> Int {
+    /// Each operation reads two of input, filter and output (or their gradients) and writes the third.
+    func compulsoryBytes(_ type: ScalarType) -> Int {
         let counts = (input: batch * height * width * channels, filter: filterShape.reduce(1, *), output: outputCount)
         return (counts.input + counts.filter + counts.output) * type.byteCount
     }
@@ -64,9 +65,13 @@ struct BenchRun: ScalarTypeComputation {
         let input = (0..<inputShape.reduce(1, *)).map { Scalar(Double($0 % 17) / 8 - 1) }
         let filter = (0..<layer.filterShape.reduce(1, *)).map { Scalar(Double($0 % 5) / 4 - 0.5) }
         let gradient = (0..<outputShape.reduce(1, *)).map { Scalar(Double($0 % 13) / 6 - 1) }
-        var result = [Scalar](
-            repeating: .zero,
-            count: [input.count, gradient.count, filter.count][[.backpropInput, .forward, .backpropFilter].firstIndex(of: op)!])
+        let resultCount: Int
+        switch op {
+        case .forward: resultCount = gradient.count
+        case .backpropInput: resultCount = input.count
+        case .backpropFilter: resultCount = filter.count
+        }
+        var result = [Scalar](repeating: .zero, count: resultCount)
         let call = { (result: UnsafeMutableBufferPointer<Scalar>) throws in
             try input.withUnsafeBufferPointer { input in
                 try filter.withUnsafeBufferPointer { filter in

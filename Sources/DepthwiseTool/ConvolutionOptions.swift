@@ -71,13 +71,3 @@ func integers(_ text: String, _ option: String) throws -> [Int] {
     }
     return values.map { $0! }
 }
-
-extension DataFormat {
-    /// A 4-element list in this layout's order from its named parts.
-    func shape<Element>(batch: Element, height: Element, width: Element, channels: Element) -> [Element] {
-        switch self {
-        case .nhwc: [batch, height, width, channels]
-        case .nchw: [batch, channels, height, width]
-        }
-    }
-}

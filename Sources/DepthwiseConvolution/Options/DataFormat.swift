@@ -14,8 +14,8 @@ public enum DataFormat: String, Hashable, Sendable, CaseIterable, CustomStringCo
     var widthAxis: Int { self == .nhwc ? 2 : 3 }
     var channelAxis: Int { self == .nhwc ? 3 : 1 }
 
-    /// A 4-D shape in this layout from its named sizes.
-    func shape(batch: Int, height: Int, width: Int, channels: Int) -> [Int] {
+    /// Four per-dimension values (sizes, strides, padding pairs) in this layout's order.
+    public func shape<Element>(batch: Element, height: Element, width: Element, channels: Element) -> [Element] {
         switch self {
         case .nhwc: [batch, height, width, channels]
         case .nchw: [batch, channels, height, width]
