@@ -6,6 +6,7 @@ let package = Package(
     products: [
         // MARK: Libraries
         .library(name: "DepthwiseConvolution", targets: ["DepthwiseConvolution"]),
+        .library(name: "DepthwiseLayers", targets: ["DepthwiseLayers"]),
         .library(name: "NumPyFormat", targets: ["NumPyFormat"]),
 
         // MARK: Tool
@@ -17,6 +18,7 @@ let package = Package(
     targets: [
         // MARK: Libraries
         .target(name: "DepthwiseConvolution"),
+        .target(name: "DepthwiseLayers", dependencies: ["DepthwiseConvolution", "NumPyFormat"]),
         .target(name: "NumPyFormat", dependencies: ["DepthwiseConvolution"]),
 
         // MARK: Tool
@@ -24,6 +26,7 @@ let package = Package(
             name: "DepthwiseTool",
             dependencies: [
                 "DepthwiseConvolution",
+                "DepthwiseLayers",
                 "NumPyFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -32,7 +35,7 @@ let package = Package(
         // MARK: Test support
         .target(
             name: "GoldenFixtures",
-            dependencies: ["DepthwiseConvolution", "NumPyFormat"],
+            dependencies: ["DepthwiseConvolution", "DepthwiseLayers", "NumPyFormat"],
             path: "Tests/GoldenFixtures",
             exclude: ["golden"]
         ),
@@ -41,6 +44,10 @@ let package = Package(
         .testTarget(
             name: "DepthwiseConvolutionTests",
             dependencies: ["DepthwiseConvolution", "GoldenFixtures"]
+        ),
+        .testTarget(
+            name: "DepthwiseLayersTests",
+            dependencies: ["DepthwiseLayers", "GoldenFixtures"]
         ),
         .testTarget(
             name: "NumPyFormatTests",

@@ -59,3 +59,19 @@ public struct NumPyFormatError: Error, Hashable, Sendable, CustomStringConvertib
 
     public var description: String { message }
 }
+
+extension NumPyArray {
+    /// The elements as a tensor of `Scalar`, converted from the array's element type
+    /// (exactly when widening, rounded once to nearest even when narrowing).
+    public func tensor<Scalar: DepthwiseScalar>(convertingTo _: Scalar.Type) throws -> Tensor<Scalar> {
+        if Scalar.scalarType == scalarType { return try tensor(of: Scalar.self) }
+        let values: [Double] =
+            switch scalarType {
+            case .float16: try tensor(of: Float16.self).scalars.map(\.doubleValue)
+            case .bfloat16: try tensor(of: BFloat16.self).scalars.map(\.doubleValue)
+            case .float32: try tensor(of: Float.self).scalars.map(\.doubleValue)
+            case .float64: try tensor(of: Double.self).scalars
+            }
+        return try Tensor(shape: shape, scalars: values.map(Scalar.init))
+    }
+}

@@ -87,7 +87,12 @@ extension GoldenCase {
     /// The elements that differ from TensorFlow's result by more than the case's tolerance, described;
     /// empty when the result passes.
     public func mismatches(in result: NumPyArray) throws -> [String] {
-        let expectedArray = try NumPyArray(contentsOf: GoldenFixtures.path(expected!))
+        try mismatches(in: result, against: expected!)
+    }
+
+    /// The elements that differ from the fixture `file` by more than the case's tolerance, described.
+    public func mismatches(in result: NumPyArray, against file: String) throws -> [String] {
+        let expectedArray = try NumPyArray(contentsOf: GoldenFixtures.path(file))
         guard result.scalarType == expectedArray.scalarType else {
             return ["result holds \(result.scalarType), expected \(expectedArray.scalarType)"]
         }

@@ -46,11 +46,22 @@ public struct GoldenCase: Decodable, Sendable, CustomStringConvertible {
     /// For error cases: `"error"`, or `"output"` with ``expectedShape``.
     public let expect: String?
     public let expectedShape: [Int]?
+    // Keras layer cases: the weights, and the gradients of `sum(output * out_backprop)`.
+    public let inputShape: [Int]?
+    public let kernel: String?
+    public let bias: String?
+    public let dinput: String?
+    public let dkernel: String?
+    public let dbias: String?
+    /// The sum of the layer's regularization losses after the call.
+    public let lossesSum: Double?
 
     enum CodingKeys: String, CodingKey {
         case id, op, dtype, strides, padding, dilations, input, filter, expected, exact, rtol, atol, expect
         case dataFormat = "data_format", outBackprop = "out_backprop", inputSizes = "input_sizes"
         case filterSizes = "filter_sizes", expectedShape = "expected_shape"
+        case kernel, bias, dinput, dkernel, dbias
+        case inputShape = "input_shape", lossesSum = "losses_sum"
     }
 
     public var description: String { id }
@@ -81,6 +92,11 @@ public enum GoldenFixtures {
     /// The forward and gradient cases, error cases included.
     public static var convolutionCases: [GoldenCase] {
         cases.filter { [.forward, .backpropInput, .backpropFilter].contains($0.op) }
+    }
+
+    /// The Keras layer and constraint cases.
+    public static var kerasCases: [GoldenCase] {
+        cases.filter { [.kerasLayer, .kerasConstraint].contains($0.op) }
     }
 
     /// The path of a fixture file.

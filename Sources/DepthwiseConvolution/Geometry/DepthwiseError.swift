@@ -29,6 +29,8 @@ public struct DepthwiseError: Error, Hashable, Sendable, CustomStringConvertible
         public static let sizeOverflow = Code("sizeOverflow")
         /// An output buffer overlaps an input buffer.
         public static let overlappingBuffers = Code("overlappingBuffers")
+        /// A layer argument or a layer configuration (such as a Keras config) is invalid.
+        public static let invalidConfiguration = Code("invalidConfiguration")
         /// Any other invalid argument, such as a thread count of zero.
         public static let invalidArgument = Code("invalidArgument")
     }

@@ -9,10 +9,12 @@ public enum DataFormat: String, Hashable, Sendable, CaseIterable, CustomStringCo
 
     public var description: String { rawValue }
 
-    /// The positions of the height, width and channel dimensions in a 4-D shape.
-    var heightAxis: Int { self == .nhwc ? 1 : 2 }
-    var widthAxis: Int { self == .nhwc ? 2 : 3 }
-    var channelAxis: Int { self == .nhwc ? 3 : 1 }
+    /// The position of the height dimension in a 4-D shape.
+    public var heightAxis: Int { self == .nhwc ? 1 : 2 }
+    /// The position of the width dimension in a 4-D shape.
+    public var widthAxis: Int { self == .nhwc ? 2 : 3 }
+    /// The position of the channel dimension in a 4-D shape.
+    public var channelAxis: Int { self == .nhwc ? 3 : 1 }
 
     /// Four per-dimension values (sizes, strides, padding pairs) in this layout's order.
     public func shape<Element>(batch: Element, height: Element, width: Element, channels: Element) -> [Element] {

@@ -82,7 +82,7 @@ public struct Tensor<Scalar: DepthwiseScalar>: Sendable, Hashable {
 
     /// The element count of `shape`, validated: non-negative dimensions, no overflow,
     /// and a byte count below ``maximumByteCount``.
-    static func elementCount(of shape: [Int]) throws -> Int {
+    public static func elementCount(of shape: [Int]) throws -> Int {
         guard shape.allSatisfy({ $0 >= 0 }) else {
             throw DepthwiseError(.invalidShape, "dimensions must be non-negative, got shape \(shape)")
         }
