@@ -24,11 +24,14 @@ enum ToolMain {
 struct Depthwise: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "depthwise",
-        abstract: "TensorFlow-exact depthwise 2-D convolution and its gradients on .npy files.",
+        abstract: "TensorFlow-exact depthwise 2-D convolution, its gradients and the Keras layer, on .npy files.",
         discussion: """
             Arrays are NumPy .npy files of float16 (<f2), bfloat16 (<V2), float32 (<f4) or float64 (<f8); \
             the result has the operands' type. Outputs are written atomically: a failed run leaves no file.
             """,
-        subcommands: [Conv2DCommand.self, BackpropInputCommand.self, BackpropFilterCommand.self, BenchCommand.self]
+        subcommands: [
+            Conv2DCommand.self, BackpropInputCommand.self, BackpropFilterCommand.self, KerasLayerCommand.self,
+            KerasConstraintCommand.self, TrainExampleCommand.self, BenchCommand.self,
+        ]
     )
 }

@@ -17,7 +17,7 @@ extension DepthwiseConv2D {
 
     /// The convolution plus bias, before the activation.
     func preActivation(_ input: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        _ = try checkedChannels(of: input.shape)
+        _ = try outputShape(for: input.shape)
         let kernel = try builtKernel()
         var sum = try depthwiseConv2D(
             input, filter: kernel, strides: strides, padding: padding, dilations: dilationRate, dataFormat: dataFormat,

@@ -134,6 +134,7 @@ public struct DepthwiseConv2D<Scalar: DepthwiseScalar>: Sendable {
     /// - Throws: ``DepthwiseError`` for an input shape the layer cannot take.
     public mutating func build(inputShape: [Int]) throws {
         let channels = try checkedChannels(of: inputShape)
+        _ = try outputShape(for: inputShape)
         if isBuilt { return }
         let kernel: Tensor<Scalar> = try depthwiseInitializer.tensor(shape: kernelShape(inputChannels: channels))
         let bias: Tensor<Scalar>? = useBias ? try biasInitializer.tensor(shape: [channels * depthMultiplier]) : nil
@@ -143,12 +144,19 @@ public struct DepthwiseConv2D<Scalar: DepthwiseScalar>: Sendable {
     /// The output shape for an input of shape `inputShape`, as Keras's `compute_output_shape`.
     ///
     /// - Throws: ``DepthwiseError`` if the shape is not 4-D, its channels differ from the
-    ///   built layer's, or the output size would be negative.
+    ///   built layer's, or (as Keras raises) `valid` padding leaves no output row or column.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         let channels = try checkedChannels(of: inputShape)
-        return try depthwiseConv2DOutputShape(
+        let shape = try depthwiseConv2DOutputShape(
             inputShape: inputShape, filterShape: kernelShape(inputChannels: channels), strides: strides, padding: padding,
             dilations: dilationRate, dataFormat: dataFormat)
+        if padding == .valid, shape[dataFormat.heightAxis] == 0 || shape[dataFormat.widthAxis] == 0 {
+            throw DepthwiseError(
+                .negativeOutputSize,
+                "computed output size would be zero: input \(inputShape), kernel \(kernelSize), strides \(strides), "
+                    + "dilation \(dilationRate), valid padding")
+        }
+        return shape
     }
 
     /// Replaces the weights, as Keras's `set_weights`, building the layer if needed.
