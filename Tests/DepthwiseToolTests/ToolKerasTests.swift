@@ -17,7 +17,7 @@ import Testing
             let produced = try NumPyArray(contentsOf: directory.path + "/\(name).npy")
             #expect(try golden.mismatches(in: produced, against: fixture).isEmpty, "\(golden.id) \(name)")
         }
-        let printed = try #require(Double(result.standardOutput.replacingOccurrences(of: "losses_sum: ", with: "").trimmingCharacters(in: .whitespacesAndNewlines)))
+        let printed = try #require(Double(result.standardOutput.dropFirst("losses_sum: ".count).dropLast()))
         #expect(abs(printed - (golden.lossesSum ?? 0)) <= 1e-5 * max(1, abs(golden.lossesSum ?? 0)))
     }
 

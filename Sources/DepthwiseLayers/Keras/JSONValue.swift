@@ -83,7 +83,10 @@ public enum JSONValue: Hashable, Sendable {
             case "\t": result += "\\t"
             case _ where scalar.value < 0x20 || scalar.value > 0x7E:
                 // Python's json.dumps escapes every non-ASCII character, as UTF-16 units.
-                for unit in String(scalar).utf16 { result += "\\u" + String(repeating: "0", count: 4 - String(unit, radix: 16).count) + String(unit, radix: 16) }
+                for unit in String(scalar).utf16 {
+                    let hex = String(unit, radix: 16)
+                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                }
             default: result.unicodeScalars.append(scalar)
             }
         }
