@@ -32,6 +32,14 @@ let package = Package(
             ]
         ),
 
+        // MARK: Fuzzing (Scripts/fuzz.sh builds the executable with libFuzzer)
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["DepthwiseConvolution", "DepthwiseLayers", "NumPyFormat"],
+            path: "Fuzz/FuzzTargets"
+        ),
+        .executableTarget(name: "DepthwiseFuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Entry"),
+
         // MARK: Test support
         .target(
             name: "GoldenFixtures",
@@ -48,6 +56,10 @@ let package = Package(
         .testTarget(
             name: "DepthwiseLayersTests",
             dependencies: ["DepthwiseLayers", "GoldenFixtures"]
+        ),
+        .testTarget(
+            name: "FuzzCorpusTests",
+            dependencies: ["FuzzTargets"]
         ),
         .testTarget(
             name: "NumPyFormatTests",
