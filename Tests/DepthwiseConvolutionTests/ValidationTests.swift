@@ -104,6 +104,13 @@ import Testing
             _ = try depthwiseConv2DOutputShape(
                 inputShape: [1, 5, 5, 1], filterShape: [1, 1, 1, 1], padding: .explicit(top: .max, bottom: 1, left: 0, right: 0))
         }
+        // A 1x1 output whose taps reach rows 3e18 positions into the padding: their offsets
+        // cannot be addressed (found by the convolution fuzzer as an overflow trap in a kernel).
+        expectError(.sizeOverflow, mentioning: "padded input") {
+            _ = try depthwiseConv2DOutputShape(
+                inputShape: [1, 4, 4, 2], filterShape: [2, 2, 2, 1], strides: HeightWidth(Int.max / 3),
+                padding: .explicit(top: Int.max / 3, bottom: 0, left: 0, right: 0), dilations: HeightWidth(height: Int.max / 3, width: 1))
+        }
         expectError(.sizeOverflow, mentioning: "overflows") { _ = try Tensor<Float>(zeros: [1 << 40, 1 << 40]) }
         // Representable, but more than any machine's memory: refused before allocating.
         expectError(.sizeOverflow, mentioning: "memory") {

@@ -68,8 +68,8 @@ struct ConvolutionGeometry: Hashable, Sendable {
         let columns = try Self.outputSize(
             input: inputWidth, filter: filterWidth, stride: strides.width, dilation: dilations.width,
             padding: padding.columns, dimension: "width")
-        (outputHeight, padTop) = rows
-        (outputWidth, padLeft) = columns
+        (outputHeight, padTop) = (rows.size, rows.padBefore)
+        (outputWidth, padLeft) = (columns.size, columns.padBefore)
 
         // Every element count, and the channel count with its multiplier, must fit in Int;
         // indices inside the tensors are then representable too.
@@ -78,19 +78,26 @@ struct ConvolutionGeometry: Hashable, Sendable {
         let outputChannels = try Checked.multiply(channels, multiplier, "output channel count \(channels) * \(multiplier)")
         let outputShape = dataFormat.shape(batch: batch, height: outputHeight, width: outputWidth, channels: outputChannels)
         _ = try Checked.product(outputShape, "output element count of shape")
-        // The kernels expand the input to channels * multiplier when the multiplier exceeds 1.
-        _ = try Checked.product([batch, inputHeight, inputWidth, outputChannels], "expanded input element count of shape")
+        // The kernels index the input, expanded to channels * multiplier, from positions in the
+        // padded input (up to a batch beyond the last): those offsets, in bytes of the widest
+        // scalar, must fit too. This refuses paddings and dilations too large to address.
+        let extent = try Checked.add(batch, 1, "batch \(batch) + 1")
+        _ = try Checked.product(
+            [extent, rows.paddedSize, columns.paddedSize, outputChannels, MemoryLayout<Double>.size],
+            "byte offsets in the padded input of \(rows.paddedSize) x \(columns.paddedSize) positions,")
     }
 
     /// The output size along one dimension and the padding before it, as TensorFlow computes them.
     private static func outputSize(
         input: Int, filter: Int, stride: Int, dilation: Int, padding: Padding.Side, dimension: String
-    ) throws -> (size: Int, padBefore: Int) {
+    ) throws -> (size: Int, padBefore: Int, paddedSize: Int) {
         let what = "the \(dimension) arithmetic (input \(input), filter \(filter), stride \(stride), dilation \(dilation))"
         // effective = (filter - 1) * dilation + 1
         let effective = try Checked.add(Checked.multiply(filter - 1, dilation, what), 1, what)
         let size: Int
         let padBefore: Int
+        // The extent of the input with its padding: every position a tap can address lies inside.
+        var paddedSize = input
         switch padding {
         case .valid:
             size = try Checked.add(input - effective, stride, what) / stride
@@ -99,14 +106,15 @@ struct ConvolutionGeometry: Hashable, Sendable {
             size = try Checked.add(input, stride - 1, what) / stride
             let needed = try Checked.add(Checked.multiply(max(size - 1, 0), stride, what), effective, what) - input
             padBefore = max(needed, 0) / 2
+            paddedSize = input + max(needed, 0)
         case .explicit(let before, let after):
             guard before >= 0, after >= 0 else {
                 throw DepthwiseError(
                     .invalidPadding,
                     "padding must be non-negative, got \(before) before and \(after) after the \(dimension)")
             }
-            let padded = try Checked.add(Checked.add(input, before, what), after, what)
-            size = try Checked.add(padded - effective, stride, what) / stride
+            paddedSize = try Checked.add(Checked.add(input, before, what), after, what)
+            size = try Checked.add(paddedSize - effective, stride, what) / stride
             padBefore = before
         }
         guard size >= 0 else {
@@ -115,7 +123,7 @@ struct ConvolutionGeometry: Hashable, Sendable {
                 "computed output \(dimension) would be negative: \(size) [input size: \(input), effective filter size: \(effective), stride: \(stride), padding: \(padding)]"
             )
         }
-        return (size, padBefore)
+        return (size, padBefore, max(paddedSize, effective))
     }
 
     var outputChannels: Int { channels * multiplier }
