@@ -89,6 +89,18 @@ import Testing
         }
     }
 
+    /// A dilation along a filter of size 1, or a stride along a dimension with one output, has no
+    /// effect however large it is (found by the convolution fuzzer as an overflow trap in a kernel).
+    @Test(arguments: [ExecutionOptions.Kernels.simd, .reference])
+    func hugeStridesAndDilationsWithoutEffectAreComputed(_ kernels: ExecutionOptions.Kernels) throws {
+        let x = try Tensor<Float>(shape: [1, 3, 3, 2], scalars: (1...18).map(Float.init))
+        let y = try depthwiseConv2D(
+            x, filter: Tensor(shape: [1, 1, 2, 1], scalars: [2, 3]), strides: HeightWidth(Int.max / 3), padding: .valid,
+            dilations: HeightWidth(Int.max / 3), execution: ExecutionOptions(kernels: kernels))
+        #expect(y.shape == [1, 1, 1, 2])
+        #expect(y.scalars == [2, 6])
+    }
+
     @Test func overflowingSizes() {
         // TFSA-2022-071: a filter-gradient shape whose element count overflows.
         expectError(.sizeOverflow, mentioning: "overflows") {

@@ -58,8 +58,6 @@ struct ConvolutionGeometry: Hashable, Sendable {
                 .channelMismatch,
                 "filter has \(filterShape[2]) input channels but the input has \(channels) (input \(inputShape), filter \(filterShape))")
         }
-        self.strides = strides
-        self.dilations = dilations
         self.dataFormat = dataFormat
 
         let rows = try Self.outputSize(
@@ -70,6 +68,11 @@ struct ConvolutionGeometry: Hashable, Sendable {
             padding: padding.columns, dimension: "width")
         (outputHeight, padTop) = (rows.size, rows.padBefore)
         (outputWidth, padLeft) = (columns.size, columns.padBefore)
+        // A stride along a dimension with one output, or a dilation along a filter of size 1,
+        // has no effect; taking it as 1 keeps the kernels' offsets small.
+        self.strides = HeightWidth(height: outputHeight > 1 ? strides.height : 1, width: outputWidth > 1 ? strides.width : 1)
+        self.dilations = HeightWidth(
+            height: filterHeight > 1 ? dilations.height : 1, width: filterWidth > 1 ? dilations.width : 1)
 
         // Every element count, and the channel count with its multiplier, must fit in Int;
         // indices inside the tensors are then representable too.
