@@ -5,7 +5,8 @@
 #   Scripts/sanitize.sh [address|thread]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sanitizers=("${@:-address}")
+export LSAN_OPTIONS="suppressions=$PWD/Scripts/leak-suppressions.txt"
+sanitizers=("$@")
 [ $# -eq 0 ] && sanitizers=(address thread)
 for sanitizer in "${sanitizers[@]}"; do
     echo "== swift test --sanitize=$sanitizer"

@@ -126,14 +126,17 @@ struct KerasConfigReader {
 
     /// An integer for both dimensions or a list of two, as Keras's `standardize_tuple`.
     func heightWidth(_ key: String, default defaultValue: HeightWidth?) throws -> HeightWidth {
-        if let values = try integers(key) {
-            switch values.count {
-            case 1 where value(key).map({ if case .integer = $0 { true } else { false } }) == true: return HeightWidth(values[0])
-            case 2: return HeightWidth(height: values[0], width: values[1])
-            default: break
+        switch value(key) {
+        case .integer(let both)?:
+            return HeightWidth(both)
+        case .array(let elements)? where elements.count == 2:
+            if case .integer(let height) = elements[0], case .integer(let width) = elements[1] {
+                return HeightWidth(height: height, width: width)
             }
-        } else if let defaultValue {
-            return defaultValue
+        case nil:
+            if let defaultValue { return defaultValue }
+        default:
+            break
         }
         throw error(key, "an integer or a list of 2 integers")
     }
