@@ -1,5 +1,5 @@
-import FuzzTargets
 import Foundation
+import FuzzTargets
 
 #if FUZZING
     // Compiled by Scripts/fuzz.sh with -sanitize=fuzzer: libFuzzer provides `main` and calls

@@ -32,7 +32,8 @@ import Testing
 
     @Test func hostileFilesAndSizesGiveOneErrorLine() throws {
         let files = [
-            try npy("truncated.npy", header: "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 5, 5, 2), }", payload: [0, 0, 128, 63]),
+            try npy(
+                "truncated.npy", header: "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 5, 5, 2), }", payload: [0, 0, 128, 63]),
             try npy("lying.npy", header: "{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776, 5, 5, 2), }"),
             try npy("overflow.npy", header: "{'descr': '<f4', 'fortran_order': False, 'shape': (9223372036854775807, 3), }"),
             try npy("integers.npy", header: "{'descr': '<i4', 'fortran_order': False, 'shape': (1, 5, 5, 2), }"),
