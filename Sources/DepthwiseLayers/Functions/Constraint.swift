@@ -85,8 +85,8 @@ public struct Constraint: Hashable, Sendable, CustomStringConvertible {
                 }
                 return resolved
             })
-        // The slice of an element: its row-major index with the reduced axes' coordinates dropped.
-        let sliceOf: (Int) -> Int = { index in
+        // The slice of each element: its row-major index with the reduced axes' coordinates dropped.
+        let slices = values.indices.map { index in
             var remainder = index
             var slice = 0
             var sliceStride = 1
@@ -102,8 +102,8 @@ public struct Constraint: Hashable, Sendable, CustomStringConvertible {
         }
         let sliceCount = shape.indices.filter { !reduced.contains($0) }.map { shape[$0] }.reduce(1, *)
         var squares = [Double](repeating: 0, count: sliceCount)
-        for index in values.indices { squares[sliceOf(index)] += values[index] * values[index] }
+        for (value, slice) in zip(values, slices) { squares[slice] += value * value }
         let factors = squares.map { factor($0.squareRoot()) }
-        for index in values.indices { values[index] *= factors[sliceOf(index)] }
+        for (index, slice) in zip(values.indices, slices) { values[index] *= factors[slice] }
     }
 }

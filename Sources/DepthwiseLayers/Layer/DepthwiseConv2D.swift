@@ -133,9 +133,9 @@ public struct DepthwiseConv2D<Scalar: DepthwiseScalar>: Sendable {
     /// Does nothing if the layer is built for the same channel count.
     /// - Throws: ``DepthwiseError`` for an input shape the layer cannot take.
     public mutating func build(inputShape: [Int]) throws {
-        let channels = try checkedChannels(of: inputShape)
-        _ = try outputShape(for: inputShape)
+        _ = try outputShape(for: inputShape)  // checks the rank, the channels and the output size
         if isBuilt { return }
+        let channels = inputShape[dataFormat.channelAxis]
         let kernel: Tensor<Scalar> = try depthwiseInitializer.tensor(shape: kernelShape(inputChannels: channels))
         let bias: Tensor<Scalar>? = useBias ? try biasInitializer.tensor(shape: [channels * depthMultiplier]) : nil
         try setWeights(kernel: kernel, bias: bias)
