@@ -1,6 +1,16 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// The SIMD kernels are compiled three times: for baseline x86-64 (in DepthwiseConvolution), and
+// in two modules built for wider instruction sets, which run only on CPUs that have them.
+#if arch(x86_64)
+    let avx2Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+    let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512"])]
+#else
+    let avx2Settings: [SwiftSetting] = []
+    let avx512Settings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "Depthwise",
     products: [
@@ -17,7 +27,13 @@ let package = Package(
     ],
     targets: [
         // MARK: Libraries
-        .target(name: "DepthwiseConvolution"),
+        .target(
+            name: "DepthwiseConvolution",
+            dependencies: ["DepthwiseKernels", "DepthwiseKernelsAVX2", "DepthwiseKernelsAVX512"]
+        ),
+        .target(name: "DepthwiseKernels"),
+        .target(name: "DepthwiseKernelsAVX2", dependencies: ["DepthwiseKernels"], swiftSettings: avx2Settings),
+        .target(name: "DepthwiseKernelsAVX512", dependencies: ["DepthwiseKernels"], swiftSettings: avx512Settings),
         .target(name: "DepthwiseLayers", dependencies: ["DepthwiseConvolution", "NumPyFormat"]),
         .target(name: "NumPyFormat", dependencies: ["DepthwiseConvolution"]),
 

@@ -69,16 +69,19 @@ private struct ConvolutionProblem<Scalar: DepthwiseScalar> {
         let operands = shapes.map { shape in
             try! Tensor<Scalar>(shape: shape, scalars: (0..<Tensor<Scalar>.elementCount(of: shape)).map { _ in values.operand() })
         }
-        let results = [
-            ExecutionOptions(threadCount: 1, kernels: .reference), ExecutionOptions(threadCount: 1, kernels: .simd),
-            ExecutionOptions(threadCount: 3, kernels: .simd),
-        ].map { run(operands, $0) }
-        precondition(
-            zip(results[0].scalars, results[1].scalars).allSatisfy { $0 == $1 || ($0.doubleValue.isNaN && $1.doubleValue.isNaN) },
-            "the SIMD path differs from the reference: \(self)")
-        precondition(
-            results[1].scalars.map(\.doubleValue.bitPattern) == results[2].scalars.map(\.doubleValue.bitPattern),
-            "the SIMD path differs between 1 and 3 threads: \(self)")
+        let reference = run(operands, ExecutionOptions(threadCount: 1, kernels: .reference))
+        for kernels in [ExecutionOptions.Kernels.simd, .avx2, .avx512] where kernels.isAvailable {
+            let (single, parallel) = (
+                run(operands, ExecutionOptions(threadCount: 1, kernels: kernels)),
+                run(operands, ExecutionOptions(threadCount: 3, kernels: kernels))
+            )
+            precondition(
+                zip(reference.scalars, single.scalars).allSatisfy { $0 == $1 || ($0.doubleValue.isNaN && $1.doubleValue.isNaN) },
+                "the \(kernels) path differs from the reference: \(self)")
+            precondition(
+                single.scalars.map(\.doubleValue.bitPattern) == parallel.scalars.map(\.doubleValue.bitPattern),
+                "the \(kernels) path differs between 1 and 3 threads: \(self)")
+        }
     }
 
     /// Runs the problem's operation on `[input, filter, outputGradient]`.

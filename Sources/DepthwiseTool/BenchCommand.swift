@@ -19,6 +19,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "float32, float64, float16 or bfloat16.") var dtype: ScalarType = .float32
     @Option(name: .customLong("data-format"), help: "NHWC or NCHW.") var dataFormat = "NHWC"
     @Option(help: "Threads (default: all processors).") var threads: Int?
+    @Option(help: "automatic, simd, avx2, avx512 or reference.") var kernels: ExecutionOptions.Kernels = .automatic
     @Option(help: "Timed repeats; the median is reported.") var repeats = 50
     @Flag(help: "Print one JSON object per layer.") var json = false
 
@@ -27,7 +28,7 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--data-format must be NHWC or NCHW, got '\(dataFormat)'")
         }
         guard (1...100_000).contains(repeats) else { throw ValidationError("--repeats must be between 1 and 100000") }
-        let execution = ExecutionOptions(threadCount: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let execution = ExecutionOptions(threadCount: threads ?? ProcessInfo.processInfo.activeProcessorCount, kernels: kernels)
         let layers: [BenchLayer]
         if let inputShape {
             let shape = try integers(inputShape, "--input-shape")
@@ -83,3 +84,4 @@ enum BenchOperation: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension ScalarType: ExpressibleByArgument {}
+extension ExecutionOptions.Kernels: ExpressibleByArgument {}

@@ -15,15 +15,17 @@ import Testing
         var random = SeededGenerator(seed: 3)
         let problem = try geometry.problem(Float.self, format: format, using: &random)
         for computation in Computation.allCases {
-            let single = try problem.compute(computation, threads: 1)
-            for threads in [2, 3, 7, 16] {
-                let parallel = try problem.compute(computation, threads: threads)
-                #expect(
-                    parallel.scalars.map(\.bitPattern) == single.scalars.map(\.bitPattern),
-                    "\(computation) \(format) with \(threads) threads")
+            for kernels in ExecutionOptions.Kernels.simdPaths {
+                let single = try problem.compute(computation, kernels: kernels, threads: 1)
+                for threads in [2, 3, 7, 16] {
+                    let parallel = try problem.compute(computation, kernels: kernels, threads: threads)
+                    #expect(
+                        parallel.scalars.map(\.bitPattern) == single.scalars.map(\.bitPattern),
+                        "\(kernels) \(computation) \(format) with \(threads) threads")
+                }
+                let again = try problem.compute(computation, kernels: kernels, threads: 2)
+                #expect(again.scalars.map(\.bitPattern) == single.scalars.map(\.bitPattern))
             }
-            let again = try problem.compute(computation, threads: 2)
-            #expect(again.scalars.map(\.bitPattern) == single.scalars.map(\.bitPattern))
         }
     }
 }

@@ -9,7 +9,7 @@ import Testing
     static let valueCases = GoldenFixtures.convolutionCases.filter { !$0.isErrorCase }
     static let errorCases = GoldenFixtures.convolutionCases.filter(\.isErrorCase)
 
-    @Test(arguments: valueCases, [ExecutionOptions.Kernels.automatic, .simd, .reference])
+    @Test(arguments: valueCases, ExecutionOptions.Kernels.allCases.filter(\.isAvailable))
     func matchesTensorFlow(_ golden: GoldenCase, kernels: ExecutionOptions.Kernels) throws {
         let result = try golden.run(execution: ExecutionOptions(kernels: kernels))
         let mismatches = try golden.mismatches(in: result)

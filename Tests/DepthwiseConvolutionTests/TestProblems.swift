@@ -84,3 +84,8 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension ExecutionOptions.Kernels {
+    /// The vectorized kernel paths this CPU runs, each forced in turn by the tests.
+    static let simdPaths = [Self.simd, .avx2, .avx512].filter(\.isAvailable)
+}

@@ -91,7 +91,7 @@ import Testing
 
     /// A dilation along a filter of size 1, or a stride along a dimension with one output, has no
     /// effect however large it is (found by the convolution fuzzer as an overflow trap in a kernel).
-    @Test(arguments: [ExecutionOptions.Kernels.simd, .reference])
+    @Test(arguments: ExecutionOptions.Kernels.simdPaths + [.reference])
     func hugeStridesAndDilationsWithoutEffectAreComputed(_ kernels: ExecutionOptions.Kernels) throws {
         let x = try Tensor<Float>(shape: [1, 3, 3, 2], scalars: (1...18).map(Float.init))
         let y = try depthwiseConv2D(
@@ -138,6 +138,18 @@ import Testing
             expectError(.invalidArgument, mentioning: "\(threads)") {
                 _ = try depthwiseConv2D(input, filter: filter, padding: .same, execution: ExecutionOptions(threadCount: threads))
             }
+        }
+    }
+
+    /// Kernels the CPU lacks are refused, not run; the automatic choice is always available.
+    @Test(arguments: ExecutionOptions.Kernels.allCases)
+    func kernelsTheCPULacks(_ kernels: ExecutionOptions.Kernels) {
+        #expect(ExecutionOptions.Kernels.fastestAvailable.isAvailable)
+        let run = { try depthwiseConv2D(self.input, filter: self.filter, padding: .same, execution: ExecutionOptions(kernels: kernels)) }
+        if kernels.isAvailable {
+            #expect(throws: Never.self) { _ = try run() }
+        } else {
+            expectError(.invalidArgument, mentioning: kernels.rawValue) { _ = try run() }
         }
     }
 

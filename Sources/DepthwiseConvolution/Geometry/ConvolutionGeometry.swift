@@ -1,3 +1,5 @@
+import DepthwiseKernels
+
 /// The validated sizes of one depthwise convolution: every dimension non-negative,
 /// the filter non-empty, and every element count and index the kernels compute
 /// representable in `Int`.
@@ -136,30 +138,6 @@ struct ConvolutionGeometry: Hashable, Sendable {
     var inputCount: Int { batch * inputHeight * inputWidth * channels }
     var outputCount: Int { batch * outputHeight * outputWidth * outputChannels }
     var filterCount: Int { filterHeight * filterWidth * channels * multiplier }
-
-    /// The filter taps `kh` in `0..<filterHeight` whose input row `oh * stride + kh * dilation - padTop`
-    /// lies inside the input, for output row `oh`.
-    func validFilterRows(forOutputRow oh: Int) -> Range<Int> {
-        Self.validTaps(
-            output: oh, stride: strides.height, dilation: dilations.height,
-            padBefore: padTop, input: inputHeight, filter: filterHeight)
-    }
-
-    /// The filter taps `kw` whose input column lies inside the input, for output column `ow`.
-    func validFilterColumns(forOutputColumn ow: Int) -> Range<Int> {
-        Self.validTaps(
-            output: ow, stride: strides.width, dilation: dilations.width,
-            padBefore: padLeft, input: inputWidth, filter: filterWidth)
-    }
-
-    /// The taps `k` with `0 <= o * stride + k * dilation - padBefore < input`.
-    private static func validTaps(output o: Int, stride: Int, dilation: Int, padBefore: Int, input: Int, filter: Int) -> Range<Int> {
-        let start = o * stride - padBefore  // input position of tap 0
-        // First tap with start + k * dilation >= 0, last with start + k * dilation <= input - 1.
-        let low = start >= 0 ? 0 : (-start + dilation - 1) / dilation
-        let high = input - 1 - start < 0 ? 0 : min(filter, (input - 1 - start) / dilation + 1)
-        return low < high ? low..<high : 0..<0
-    }
 }
 
 extension Padding {
@@ -191,5 +169,16 @@ extension Padding {
         case .same: .same
         case .explicit(_, _, let left, let right): .explicit(before: left, after: right)
         }
+    }
+}
+
+extension ConvolutionGeometry {
+    /// The sizes as the SIMD kernels take them.
+    var kernelGeometry: KernelGeometry {
+        KernelGeometry(
+            batch: batch, inputHeight: inputHeight, inputWidth: inputWidth, channels: channels, multiplier: multiplier,
+            filterHeight: filterHeight, filterWidth: filterWidth, outputHeight: outputHeight, outputWidth: outputWidth,
+            strides: (strides.height, strides.width), dilations: (dilations.height, dilations.width),
+            padTop: padTop, padLeft: padLeft)
     }
 }

@@ -1,3 +1,7 @@
+import DepthwiseKernels
+import DepthwiseKernelsAVX2
+import DepthwiseKernelsAVX512
+
 /// One of the three computations, with its two operands and its result named by role.
 enum Computation {
     /// operands (input, filter), result output
@@ -29,10 +33,8 @@ extension Computation {
             UnsafeRawPointer(a.baseAddress!), UnsafeRawPointer(b.baseAddress!), UnsafeMutableRawPointer(result.baseAddress!)
         )
         switch S.scalarType {
-        case .float32:
-            runSIMD(Float.self, g, rawA, rawB, into: rawResult, threadCount: execution.threadCount)
-        case .float64:
-            runSIMD(Double.self, g, rawA, rawB, into: rawResult, threadCount: execution.threadCount)
+        case .float32, .float64:
+            runSIMD(g, isDouble: S.scalarType == .float64, rawA, rawB, into: rawResult, execution: execution)
         case .float16, .bfloat16:
             // Accumulate in Float, round once.
             let (wideA, wideB) = (a.map(\.floatValue), b.map(\.floatValue))
@@ -59,62 +61,28 @@ extension Computation {
         }
     }
 
-    /// Runs the SIMD kernels on buffers holding `T`s.
-    ///
-    /// Generic over `T` alone and called with a concrete `T`, so that the kernels are
-    /// specialized even when the caller's scalar type is not (callers in other modules).
-    private func runSIMD<T: KernelScalar>(
-        _: T.Type, _ g: ConvolutionGeometry, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer,
-        into result: UnsafeMutableRawPointer, threadCount: Int
+    /// Runs the SIMD kernels of `kernels` (not `.reference`) on buffers of `Float`s or `Double`s.
+    private func runSIMD(
+        _ g: ConvolutionGeometry, isDouble: Bool, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer,
+        into result: UnsafeMutableRawPointer, execution: ExecutionOptions
     ) {
-        let (a, b, result) = (a.assumingMemoryBound(to: T.self), b.assumingMemoryBound(to: T.self), result.assumingMemoryBound(to: T.self))
-        switch g.dataFormat {
-        case .nhwc: runNHWC(g, a, b, into: result, threadCount: threadCount)
-        case .nchw: runNCHW(g, a, b, into: result, threadCount: threadCount)
+        let call = KernelRun(
+            operation: kernelOperation, layout: g.dataFormat == .nhwc ? .nhwc : .nchw, geometry: g.kernelGeometry,
+            isDouble: isDouble, a: a, b: b, result: result, threadCount: execution.threadCount)
+        let kernels = execution.kernels == .automatic ? ExecutionOptions.Kernels.fastestAvailable : execution.kernels
+        switch kernels {
+        case .avx512: AVX512Kernels.run(call)
+        case .avx2: AVX2Kernels.run(call)
+        case .simd, .automatic, .reference: call.run(on: PortableInstructions.self)
         }
     }
 
-    private func runNCHW<T: KernelScalar>(
-        _ g: ConvolutionGeometry, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
-        into result: UnsafeMutablePointer<T>, threadCount: Int
-    ) {
-        typealias Kernels = NCHWKernels<T>
+    private var kernelOperation: KernelOperation {
         switch self {
-        case .forward: Kernels.forward(g, input: a, filter: b, output: result, threadCount: threadCount)
-        case .backpropInput: Kernels.backpropInput(g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)
-        case .backpropFilter: Kernels.backpropFilter(g, input: a, outputGradient: b, filterGradient: result, threadCount: threadCount)
+        case .forward: .forward
+        case .backpropInput: .backpropInput
+        case .backpropFilter: .backpropFilter
         }
-    }
-
-    private func runNHWC<T: KernelScalar>(
-        _ g: ConvolutionGeometry, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
-        into result: UnsafeMutablePointer<T>, threadCount: Int
-    ) {
-        typealias Kernels = NHWCKernels<T>
-        switch self {
-        case .backpropInput:
-            Kernels.backpropInput(g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)
-        case .forward, .backpropFilter:
-            // The kernels see channels * multiplier channels; with M > 1 the input is expanded first.
-            withExpandedInput(g, a, threadCount: threadCount) { input in
-                if self == .forward {
-                    Kernels.forward(g, input: input, filter: b, output: result, threadCount: threadCount)
-                } else {
-                    Kernels.backpropFilter(g, input: input, outputGradient: b, filterGradient: result, threadCount: threadCount)
-                }
-            }
-        }
-    }
-
-    private func withExpandedInput<T: KernelScalar>(
-        _ g: ConvolutionGeometry, _ input: UnsafePointer<T>, threadCount: Int, _ body: (UnsafePointer<T>) -> Void
-    ) {
-        guard g.multiplier > 1 else { return body(input) }
-        let count = g.batch * g.inputHeight * g.inputWidth * g.outputChannels
-        let expanded = UnsafeMutablePointer<T>.allocate(capacity: count)
-        defer { expanded.deallocate() }
-        NHWCKernels<T>.expand(g, input: input, into: expanded, threadCount: threadCount)
-        body(expanded)
     }
 }
 

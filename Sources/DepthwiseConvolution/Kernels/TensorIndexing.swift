@@ -22,10 +22,4 @@ extension ConvolutionGeometry {
     func filterOffset(_ kh: Int, _ kw: Int, _ c: Int, _ q: Int) -> Int {
         ((kh * filterWidth + kw) * channels + c) * multiplier + q
     }
-
-    /// Multiply-adds in one pass of the convolution, saturating at `Int.max`.
-    var multiplyAddCount: Int {
-        let (work, overflow) = outputCount.multipliedReportingOverflow(by: filterHeight * filterWidth)
-        return overflow ? .max : work
-    }
 }

@@ -3,10 +3,13 @@
 /// They see `K = channels * multiplier` channels: when the multiplier exceeds 1, the
 /// caller expands the input so that input channel `c` repeats at `c*M ..< c*M + M`, and
 /// the filter `[KH, KW, C, M]` is then `[KH, KW, K]`.
-enum NHWCKernels<T: KernelScalar> {
+public enum NHWCKernels<F: VectorFamily> {
+    public typealias T = F.Scalar
+
     /// expanded[p, c*M + q] = input[p, c] for every pixel p.
-    static func expand(
-        _ g: ConvolutionGeometry, input: UnsafePointer<T>, into expanded: UnsafeMutablePointer<T>, threadCount: Int
+    @inlinable
+    public static func expand(
+        _ g: KernelGeometry, input: UnsafePointer<T>, into expanded: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         let (c, m) = (g.channels, g.multiplier)
         let pixels = g.batch * g.inputHeight * g.inputWidth
@@ -22,9 +25,24 @@ enum NHWCKernels<T: KernelScalar> {
         }
     }
 
+    /// Calls `body` with the input as `channels * multiplier` channels: the input itself when
+    /// the multiplier is 1, else an expanded copy.
+    @inlinable
+    public static func withExpandedInput(
+        _ g: KernelGeometry, _ input: UnsafePointer<T>, threadCount: Int, _ body: (UnsafePointer<T>) -> Void
+    ) {
+        guard g.multiplier > 1 else { return body(input) }
+        let count = g.batch * g.inputHeight * g.inputWidth * g.outputChannels
+        let expanded = UnsafeMutablePointer<T>.allocate(capacity: count)
+        defer { expanded.deallocate() }
+        expand(g, input: input, into: expanded, threadCount: threadCount)
+        body(expanded)
+    }
+
     /// output[n, oh, ow, k] = sum over valid (kh, kw) of filter[kh, kw, k] * input[n, oh*sh + kh*dh - pt, ow*sw + kw*dw - pl, k]
-    static func forward(
-        _ g: ConvolutionGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
+    @inlinable
+    public static func forward(
+        _ g: KernelGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         let k = g.outputChannels
@@ -45,28 +63,35 @@ enum NHWCKernels<T: KernelScalar> {
                         rowStep: rowStep, columnStep: columnStep, filterWidth: g.filterWidth, channels: k)
                     let pixel = output + (row * g.outputWidth + ow) * k
                     var c = 0
-                    convolve(T.Wide.self, taps, input, filter, pixel, &c)
-                    convolve(T.Narrow.self, taps, input, filter, pixel, &c)
-                    convolve(T.Single.self, taps, input, filter, pixel, &c)
+                    convolve(F.Wide.self, taps, input, filter, pixel, &c)
+                    convolve(F.Narrow.self, taps, input, filter, pixel, &c)
+                    convolve(F.Single.self, taps, input, filter, pixel, &c)
                 }
             }
         }
     }
 
     /// The filter taps that land inside the input for one output pixel.
+    @usableFromInline
     struct Taps {
-        let rows: Range<Int>
-        let columns: Range<Int>
-        let origin: Int
-        let rowStep: Int
-        let columnStep: Int
-        let filterWidth: Int
-        let channels: Int
+        @usableFromInline let rows: Range<Int>
+        @usableFromInline let columns: Range<Int>
+        @usableFromInline let origin: Int
+        @usableFromInline let rowStep: Int
+        @usableFromInline let columnStep: Int
+        @usableFromInline let filterWidth: Int
+        @usableFromInline let channels: Int
+
+        @inlinable
+        init(rows: Range<Int>, columns: Range<Int>, origin: Int, rowStep: Int, columnStep: Int, filterWidth: Int, channels: Int) {
+            (self.rows, self.columns, self.origin, self.rowStep) = (rows, columns, origin, rowStep)
+            (self.columnStep, self.filterWidth, self.channels) = (columnStep, filterWidth, channels)
+        }
     }
 
     /// Computes channels `c ..< c + V.laneCount` of one output pixel, for as many blocks as fit.
-    @inline(__always)
-    private static func convolve<V: KernelVector>(
+    @inlinable @inline(__always)
+    static func convolve<V: KernelVector>(
         _: V.Type, _ taps: Taps, _ input: UnsafePointer<T>, _ filter: UnsafePointer<T>,
         _ pixel: UnsafeMutablePointer<T>, _ c: inout Int
     ) where V.Element == T {
@@ -76,7 +101,7 @@ enum NHWCKernels<T: KernelScalar> {
                 let inputRow = taps.origin + kh * taps.rowStep + c  // may be negative; valid taps are not
                 let filterRow = filter + kh * taps.filterWidth * taps.channels + c
                 for kw in taps.columns {
-                    sum = sum + V(loading: input + (inputRow + kw * taps.columnStep)) * V(loading: filterRow + kw * taps.channels)
+                    sum = sum.multiplyAdd(V(loading: input + (inputRow + kw * taps.columnStep)), V(loading: filterRow + kw * taps.channels))
                 }
             }
             sum.store(to: pixel + c)
@@ -88,8 +113,9 @@ enum NHWCKernels<T: KernelScalar> {
     /// onto (ih, iw) of filter[kh, kw, c*M + q] * outputGradient[n, oh, ow, c*M + q]
     ///
     /// Gathers for each input row, so that rows are independent and sums have a fixed order.
-    static func backpropInput(
-        _ g: ConvolutionGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
+    @inlinable
+    public static func backpropInput(
+        _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         let k = g.outputChannels
@@ -117,9 +143,9 @@ enum NHWCKernels<T: KernelScalar> {
                         }
                         let pixel = target + iw * k
                         var c = 0
-                        gather(T.Wide.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
-                        gather(T.Narrow.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
-                        gather(T.Single.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
+                        gather(F.Wide.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
+                        gather(F.Narrow.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
+                        gather(F.Single.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
                     }
                     if g.multiplier > 1 {
                         sumOverMultiplier(g, expanded.baseAddress!, into: inputGradient + row * g.inputWidth * g.channels)
@@ -129,9 +155,9 @@ enum NHWCKernels<T: KernelScalar> {
         }
     }
 
-    @inline(__always)
-    private static func gather<V: KernelVector>(
-        _: V.Type, _ g: ConvolutionGeometry, _ n: Int, _ rowTaps: [(kh: Int, oh: Int)], _ columnTaps: [(kw: Int, ow: Int)],
+    @inlinable @inline(__always)
+    static func gather<V: KernelVector>(
+        _: V.Type, _ g: KernelGeometry, _ n: Int, _ rowTaps: [(kh: Int, oh: Int)], _ columnTaps: [(kw: Int, ow: Int)],
         _ outputGradient: UnsafePointer<T>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<T>, _ c: inout Int
     ) where V.Element == T {
         let k = g.outputChannels
@@ -141,7 +167,7 @@ enum NHWCKernels<T: KernelScalar> {
                 let gradientRow = outputGradient + (n * g.outputHeight + oh) * g.outputWidth * k + c
                 let filterRow = filter + kh * g.filterWidth * k + c
                 for (kw, ow) in columnTaps {
-                    sum = sum + V(loading: filterRow + kw * k) * V(loading: gradientRow + ow * k)
+                    sum = sum.multiplyAdd(V(loading: filterRow + kw * k), V(loading: gradientRow + ow * k))
                 }
             }
             sum.store(to: pixel + c)
@@ -150,7 +176,8 @@ enum NHWCKernels<T: KernelScalar> {
     }
 
     /// row[iw, c] = sum over q of expanded[iw, c*M + q]
-    private static func sumOverMultiplier(_ g: ConvolutionGeometry, _ expanded: UnsafePointer<T>, into row: UnsafeMutablePointer<T>) {
+    @inlinable
+    static func sumOverMultiplier(_ g: KernelGeometry, _ expanded: UnsafePointer<T>, into row: UnsafeMutablePointer<T>) {
         let m = g.multiplier
         for i in 0..<(g.inputWidth * g.channels) {
             var sum = expanded[i * m]
@@ -161,7 +188,8 @@ enum NHWCKernels<T: KernelScalar> {
 
     /// The number of partial sums the filter gradient is split into. It depends only on
     /// the geometry, so that the result does not depend on the thread count.
-    static func partialSumCount(_ g: ConvolutionGeometry) -> Int {
+    @inlinable
+    public static func partialSumCount(_ g: KernelGeometry) -> Int {
         min(g.batch * g.outputHeight, 16)
     }
 
@@ -169,8 +197,9 @@ enum NHWCKernels<T: KernelScalar> {
     ///
     /// The output rows are split into ``partialSumCount(_:)`` fixed parts, summed
     /// separately (in parallel) and then added in order.
-    static func backpropFilter(
-        _ g: ConvolutionGeometry, input: UnsafePointer<T>, outputGradient: UnsafePointer<T>,
+    @inlinable
+    public static func backpropFilter(
+        _ g: KernelGeometry, input: UnsafePointer<T>, outputGradient: UnsafePointer<T>,
         filterGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         let k = g.outputChannels
@@ -199,8 +228,9 @@ enum NHWCKernels<T: KernelScalar> {
     }
 
     /// sums[kh, kw, k] += sum over ow of outputGradient[n, oh, ow, k] * input[n, ih, iw, k], for one output row.
-    private static func accumulateFilterGradient(
-        _ g: ConvolutionGeometry, row: Int, _ input: UnsafePointer<T>, _ outputGradient: UnsafePointer<T>,
+    @inlinable
+    static func accumulateFilterGradient(
+        _ g: KernelGeometry, row: Int, _ input: UnsafePointer<T>, _ outputGradient: UnsafePointer<T>,
         into sums: UnsafeMutablePointer<T>
     ) {
         let k = g.outputChannels
@@ -218,34 +248,44 @@ enum NHWCKernels<T: KernelScalar> {
                     inputColumnStep: g.strides.width * k, channels: k)
                 let tap = sums + (kh * g.filterWidth + kw) * k
                 var c = 0
-                accumulate(T.Wide.self, product, tap, &c)
-                accumulate(T.Narrow.self, product, tap, &c)
-                accumulate(T.Single.self, product, tap, &c)
+                accumulate(F.Wide.self, product, tap, &c)
+                accumulate(F.Narrow.self, product, tap, &c)
+                accumulate(F.Single.self, product, tap, &c)
             }
         }
     }
 
     /// One filter tap's products along an output row: gradient[ow, k] * input[inputOrigin + ow * inputColumnStep + k].
+    @usableFromInline
     struct ProductRow {
-        let columns: Range<Int>
-        let gradient: UnsafePointer<T>
-        let input: UnsafePointer<T>
+        @usableFromInline let columns: Range<Int>
+        @usableFromInline let gradient: UnsafePointer<T>
+        @usableFromInline let input: UnsafePointer<T>
         /// The offset of the tap's column for ow = 0; negative when it lies in the padding.
-        let inputOrigin: Int
-        let inputColumnStep: Int
-        let channels: Int
+        @usableFromInline let inputOrigin: Int
+        @usableFromInline let inputColumnStep: Int
+        @usableFromInline let channels: Int
+
+        @inlinable
+        init(
+            columns: Range<Int>, gradient: UnsafePointer<T>, input: UnsafePointer<T>, inputOrigin: Int, inputColumnStep: Int,
+            channels: Int
+        ) {
+            (self.columns, self.gradient, self.input) = (columns, gradient, input)
+            (self.inputOrigin, self.inputColumnStep, self.channels) = (inputOrigin, inputColumnStep, channels)
+        }
     }
 
-    @inline(__always)
-    private static func accumulate<V: KernelVector>(
+    @inlinable @inline(__always)
+    static func accumulate<V: KernelVector>(
         _: V.Type, _ product: ProductRow, _ tap: UnsafeMutablePointer<T>, _ c: inout Int
     ) where V.Element == T {
         while c + V.laneCount <= product.channels {
             var sum = V(loading: tap + c)
             for ow in product.columns {
-                sum =
-                    sum + V(loading: product.gradient + ow * product.channels + c)
-                    * V(loading: product.input + (product.inputOrigin + ow * product.inputColumnStep + c))
+                sum = sum.multiplyAdd(
+                    V(loading: product.gradient + ow * product.channels + c),
+                    V(loading: product.input + (product.inputOrigin + ow * product.inputColumnStep + c)))
             }
             sum.store(to: tap + c)
             c += V.laneCount

@@ -2,12 +2,15 @@
 ///
 /// Each kernel works on whole planes, which are independent, so planes run in parallel and
 /// every sum has the same order whatever the thread count.
-enum NCHWKernels<T: KernelScalar> {
+public enum NCHWKernels<F: VectorFamily> {
+    public typealias T = F.Scalar
+
     /// output[n, c*M + q, oh, ow] = sum over valid (kh, kw) of filter[kh, kw, c, q] * input[n, c, oh*sh + kh*dh - pt, ow*sw + kw*dw - pl]
     ///
     /// Each output row starts at zero and receives one scaled input row per filter tap.
-    static func forward(
-        _ g: ConvolutionGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
+    @inlinable
+    public static func forward(
+        _ g: KernelGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
@@ -42,8 +45,9 @@ enum NCHWKernels<T: KernelScalar> {
     /// (ih, iw) of filter[kh, kw, c, q] * outputGradient[n, c*M + q, oh, ow]
     ///
     /// Each input row starts at zero and receives one scaled output-gradient row per filter tap.
-    static func backpropInput(
-        _ g: ConvolutionGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
+    @inlinable
+    public static func backpropInput(
+        _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
@@ -79,8 +83,9 @@ enum NCHWKernels<T: KernelScalar> {
     /// filterGradient[kh, kw, c, q] = sum over (n, oh, ow) of outputGradient[n, c*M + q, oh, ow] * input[n, c, ih, iw]
     ///
     /// Each (c, q) pair is one work item; its sums run over the batch in order.
-    static func backpropFilter(
-        _ g: ConvolutionGeometry, input: UnsafePointer<T>, outputGradient: UnsafePointer<T>,
+    @inlinable
+    public static func backpropFilter(
+        _ g: KernelGeometry, input: UnsafePointer<T>, outputGradient: UnsafePointer<T>,
         filterGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
@@ -118,15 +123,15 @@ enum NCHWKernels<T: KernelScalar> {
     }
 
     /// target[i * targetStride] += scale * source[i * sourceStride] for i in 0..<count
-    @inline(__always)
-    static func addScaled(
+    @inlinable @inline(__always)
+    public static func addScaled(
         _ count: Int, _ scale: T, _ source: UnsafePointer<T>, stride sourceStride: Int,
         to target: UnsafeMutablePointer<T>, stride targetStride: Int
     ) {
         var i = 0
         if targetStride == 1 {
-            addScaled(T.Wide.self, count, scale, source, sourceStride, target, &i)
-            addScaled(T.Narrow.self, count, scale, source, sourceStride, target, &i)
+            addScaled(F.Wide.self, count, scale, source, sourceStride, target, &i)
+            addScaled(F.Narrow.self, count, scale, source, sourceStride, target, &i)
         }
         while i < count {
             target[i * targetStride] += scale * source[i * sourceStride]
@@ -134,8 +139,8 @@ enum NCHWKernels<T: KernelScalar> {
         }
     }
 
-    @inline(__always)
-    private static func addScaled<V: KernelVector>(
+    @inlinable @inline(__always)
+    static func addScaled<V: KernelVector>(
         _: V.Type, _ count: Int, _ scale: T, _ source: UnsafePointer<T>, _ sourceStride: Int,
         _ target: UnsafeMutablePointer<T>, _ i: inout Int
     ) where V.Element == T {
@@ -144,17 +149,17 @@ enum NCHWKernels<T: KernelScalar> {
             let values =
                 sourceStride == 1
                 ? V(loading: source + i) : V(loading: source + i * sourceStride, stride: sourceStride)
-            (V(loading: target + i) + scale * values).store(to: target + i)
+            V(loading: target + i).multiplyAdd(scale, values).store(to: target + i)
             i += V.laneCount
         }
     }
 
     /// The sum of a[i] * b[i * bStride] for i in 0..<count, in a fixed order.
-    @inline(__always)
-    static func dot(_ count: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, stride bStride: Int) -> T {
+    @inlinable @inline(__always)
+    public static func dot(_ count: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, stride bStride: Int) -> T {
         var i = 0
-        let wide = dot(T.Wide.self, count, a, b, bStride, &i)
-        let narrow = dot(T.Narrow.self, count, a, b, bStride, &i)
+        let wide = dot(F.Wide.self, count, a, b, bStride, &i)
+        let narrow = dot(F.Narrow.self, count, a, b, bStride, &i)
         var sum = wide + narrow
         while i < count {
             sum += a[i] * b[i * bStride]
@@ -163,15 +168,15 @@ enum NCHWKernels<T: KernelScalar> {
         return sum
     }
 
-    @inline(__always)
-    private static func dot<V: KernelVector>(
+    @inlinable @inline(__always)
+    static func dot<V: KernelVector>(
         _: V.Type, _ count: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ bStride: Int, _ i: inout Int
     ) -> T where V.Element == T {
         guard i + V.laneCount <= count else { return 0 }
         var sum = V(broadcasting: 0)
         while i + V.laneCount <= count {
             let values = bStride == 1 ? V(loading: b + i) : V(loading: b + i * bStride, stride: bStride)
-            sum = sum + V(loading: a + i) * values
+            sum = sum.multiplyAdd(V(loading: a + i), values)
             i += V.laneCount
         }
         return sum.laneSum()

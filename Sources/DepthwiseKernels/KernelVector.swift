@@ -1,0 +1,93 @@
+/// A group of lanes the SIMD kernels load, multiply, add and store as one.
+///
+/// One generic loop body serves the wide blocks, the register-sized blocks, the narrow
+/// blocks and the one-lane tail. Every sum is written as `sum.multiplyAdd(a, b)`; the
+/// vector's ``MultiplyAddRounding`` decides whether that is one fused instruction or a
+/// rounded product followed by a sum.
+public protocol KernelVector {
+    associatedtype Element: KernelScalar
+    static var laneCount: Int { get }
+    init(broadcasting value: Element)
+    /// Loads `laneCount` consecutive elements.
+    init(loading pointer: UnsafePointer<Element>)
+    /// Loads `laneCount` elements `stride` apart.
+    init(loading pointer: UnsafePointer<Element>, stride: Int)
+    func store(to pointer: UnsafeMutablePointer<Element>)
+    /// The sum of the lanes, added from the first to the last.
+    func laneSum() -> Element
+    /// self + a * b, lane by lane.
+    func multiplyAdd(_ a: Self, _ b: Self) -> Self
+    static func + (lhs: Self, rhs: Self) -> Self
+}
+
+/// A scalar type the SIMD kernels compute in.
+public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Codable {}
+extension Float: KernelScalar {}
+extension Double: KernelScalar {}
+
+/// How `multiplyAdd` rounds: once (a fused multiply-add, on paths whose CPUs have one)
+/// or twice (a product and a sum, which every CPU computes to the same bits).
+public protocol MultiplyAddRounding {
+    static var isFused: Bool { get }
+}
+
+/// One rounding: `a * b + c` as a single fused instruction.
+public enum Fused: MultiplyAddRounding {
+    @inlinable public static var isFused: Bool { true }
+}
+
+/// Two roundings: the product, then the sum.
+public enum Separate: MultiplyAddRounding {
+    @inlinable public static var isFused: Bool { false }
+}
+
+/// One lane: a scalar, for the tail of a channel or column range.
+public struct Lane<Element: KernelScalar, Rounding: MultiplyAddRounding>: KernelVector {
+    @usableFromInline var value: Element
+    @inlinable @inline(__always) init(value: Element) { self.value = value }
+    @inlinable public static var laneCount: Int { 1 }
+    @inlinable @inline(__always) public init(broadcasting value: Element) { self.value = value }
+    @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>) { value = pointer.pointee }
+    @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>, stride: Int) { value = pointer.pointee }
+    @inlinable @inline(__always) public func store(to pointer: UnsafeMutablePointer<Element>) { pointer.pointee = value }
+    @inlinable @inline(__always) public func laneSum() -> Element { value }
+    @inlinable @inline(__always) public func multiplyAdd(_ a: Self, _ b: Self) -> Self {
+        Self(value: Rounding.isFused ? value.addingProduct(a.value, b.value) : value + a.value * b.value)
+    }
+    @inlinable @inline(__always) public static func + (a: Self, b: Self) -> Self { Self(value: a.value + b.value) }
+}
+
+/// A kernel vector stored as a standard library SIMD vector.
+///
+/// Arithmetic and broadcasting are written in each concrete type: in generic code, `SIMD`'s
+/// `+`, `*` and `init(repeating:)` resolve to lane-by-lane fallbacks instead of vector instructions.
+/// The widths are those the standard library compiles to vector instructions (not SIMD32).
+public protocol SIMDKernelVector: KernelVector {
+    associatedtype Storage: SIMD where Storage.Scalar == Element
+    var storage: Storage { get }
+    init(storage: Storage)
+}
+
+extension SIMDKernelVector {
+    @inlinable public static var laneCount: Int { Storage.scalarCount }
+
+    @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>) {
+        self.init(storage: UnsafeRawPointer(pointer).loadUnaligned(as: Storage.self))
+    }
+
+    @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>, stride: Int) {
+        var storage = Storage()
+        for lane in 0..<Storage.scalarCount { storage[lane] = pointer[lane * stride] }
+        self.init(storage: storage)
+    }
+
+    @inlinable @inline(__always) public func store(to pointer: UnsafeMutablePointer<Element>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: storage, as: Storage.self)
+    }
+
+    @inlinable @inline(__always) public func laneSum() -> Element {
+        var sum = storage[0]
+        for lane in 1..<Storage.scalarCount { sum += storage[lane] }
+        return sum
+    }
+}

@@ -1,0 +1,43 @@
+import Dispatch
+
+/// Runs independent work items on several threads.
+public enum Parallel {
+    /// The least work, in multiply-adds, worth a thread of its own: about two microseconds
+    /// of the vector kernels. Below it, handing work to another thread costs more than it saves.
+    public static let minimumWorkPerThread = 1 << 16
+
+    /// Calls `body` with contiguous ranges that together cover `0..<itemCount`, on up to
+    /// `threadCount` threads (the calling thread and the shared ``WorkerPool``'s workers).
+    ///
+    /// Which thread computes which range varies from run to run, so `body` must compute
+    /// each item the same way whatever range it is in: results then do not depend on the
+    /// thread count. `work` is the total cost in multiply-adds; small jobs run on the calling thread.
+    @inlinable
+    public static func forEach(
+        _ itemCount: Int, threadCount: Int, work: Int, _ body: (Range<Int>) -> Void
+    ) {
+        let threads = min(threadCount, itemCount, max(1, work / minimumWorkPerThread))
+        guard threads > 1 else {
+            if itemCount > 0 { body(0..<itemCount) }
+            return
+        }
+        // A few ranges per thread, so that a thread that finishes early takes another.
+        let rangeCount = min(itemCount, threads * 4)
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable(body)
+            WorkerPool.shared.run(threads: threads, taskCount: rangeCount) { range in
+                // Range r covers items [r * count / ranges, (r + 1) * count / ranges).
+                let start = range * itemCount / rangeCount
+                let end = (range + 1) * itemCount / rangeCount
+                if start < end { shared.value(start..<end) }
+            }
+        }
+    }
+}
+
+/// Carries a value that is not `Sendable` into concurrent work that uses it safely:
+/// the kernels write disjoint parts of their outputs and only read their inputs.
+public struct UncheckedSendable<Value>: @unchecked Sendable {
+    public let value: Value
+    @inlinable public init(_ value: Value) { self.value = value }
+}
