@@ -79,8 +79,8 @@ public struct KernelGeometry: Sendable {
     public var interiorOutputColumns: Range<Int> {
         let first = validOutputColumns(forFilterColumn: 0)
         let last = validOutputColumns(forFilterColumn: filterWidth - 1)
-        let range = max(first.lowerBound, last.lowerBound)..<min(first.upperBound, last.upperBound)
-        return range.isEmpty ? 0..<0 : range
+        let (lower, upper) = (max(first.lowerBound, last.lowerBound), min(first.upperBound, last.upperBound))
+        return lower < upper ? lower..<upper : 0..<0
     }
 
     /// The output row `oh` that filter tap `kh` maps onto input row `ih`, if there is one:

@@ -62,51 +62,59 @@ struct BenchRun: ScalarTypeComputation {
     func compute<Scalar: DepthwiseScalar>(_: Scalar.Type) throws -> Double {
         let inputShape = layer.inputShape(format)
         let outputShape = try layer.outputShape(format)
-        let input = (0..<inputShape.reduce(1, *)).map { Scalar(Double($0 % 17) / 8 - 1) }
-        let filter = (0..<layer.filterShape.reduce(1, *)).map { Scalar(Double($0 % 5) / 4 - 0.5) }
-        let gradient = (0..<outputShape.reduce(1, *)).map { Scalar(Double($0 % 13) / 6 - 1) }
+        let input = AlignedBuffer<Scalar>(count: inputShape.reduce(1, *)) { Double($0 % 17) / 8 - 1 }
+        let filter = AlignedBuffer<Scalar>(count: layer.filterShape.reduce(1, *)) { Double($0 % 5) / 4 - 0.5 }
+        let gradient = AlignedBuffer<Scalar>(count: outputShape.reduce(1, *)) { Double($0 % 13) / 6 - 1 }
         let resultCount: Int
         switch op {
         case .forward: resultCount = gradient.count
         case .backpropInput: resultCount = input.count
         case .backpropFilter: resultCount = filter.count
         }
-        var result = [Scalar](repeating: .zero, count: resultCount)
-        let call = { (result: UnsafeMutableBufferPointer<Scalar>) throws in
-            try input.withUnsafeBufferPointer { input in
-                try filter.withUnsafeBufferPointer { filter in
-                    try gradient.withUnsafeBufferPointer { gradient in
-                        let l = layer
-                        switch op {
-                        case .forward:
-                            try depthwiseConv2D(
-                                input: input, inputShape: inputShape, filter: filter, filterShape: l.filterShape, output: result,
-                                strides: l.strides, padding: l.padding, dilations: l.dilations, dataFormat: format, execution: execution)
-                        case .backpropInput:
-                            try depthwiseConv2DBackpropInput(
-                                inputShape: inputShape, filter: filter, filterShape: l.filterShape, outputGradient: gradient,
-                                outputGradientShape: outputShape, inputGradient: result, strides: l.strides, padding: l.padding,
-                                dilations: l.dilations, dataFormat: format, execution: execution)
-                        case .backpropFilter:
-                            try depthwiseConv2DBackpropFilter(
-                                input: input, inputShape: inputShape, filterShape: l.filterShape, outputGradient: gradient,
-                                outputGradientShape: outputShape, filterGradient: result, strides: l.strides, padding: l.padding,
-                                dilations: l.dilations, dataFormat: format, execution: execution)
-                        }
-                    }
-                }
+        let result = AlignedBuffer<Scalar>(count: resultCount) { _ in 0 }
+        let l = layer
+        let call = {
+            let (input, filter, gradient, result) = (input.buffer, filter.buffer, gradient.buffer, result.buffer)
+            switch op {
+            case .forward:
+                try depthwiseConv2D(
+                    input: UnsafeBufferPointer(input), inputShape: inputShape, filter: UnsafeBufferPointer(filter),
+                    filterShape: l.filterShape, output: result, strides: l.strides, padding: l.padding, dilations: l.dilations,
+                    dataFormat: format, execution: execution)
+            case .backpropInput:
+                try depthwiseConv2DBackpropInput(
+                    inputShape: inputShape, filter: UnsafeBufferPointer(filter), filterShape: l.filterShape,
+                    outputGradient: UnsafeBufferPointer(gradient), outputGradientShape: outputShape, inputGradient: result,
+                    strides: l.strides, padding: l.padding, dilations: l.dilations, dataFormat: format, execution: execution)
+            case .backpropFilter:
+                try depthwiseConv2DBackpropFilter(
+                    input: UnsafeBufferPointer(input), inputShape: inputShape, filterShape: l.filterShape,
+                    outputGradient: UnsafeBufferPointer(gradient), outputGradientShape: outputShape, filterGradient: result,
+                    strides: l.strides, padding: l.padding, dilations: l.dilations, dataFormat: format, execution: execution)
             }
         }
-        return try result.withUnsafeMutableBufferPointer { result in
-            for _ in 0..<3 { try call(result) }
-            var times: [Double] = []
-            for _ in 0..<repeats {
-                let start = ContinuousClock.now
-                try call(result)
-                let elapsed = ContinuousClock.now - start
-                times.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
-            }
-            return times.sorted()[times.count / 2]
+        for _ in 0..<3 { try call() }
+        var times: [Double] = []
+        for _ in 0..<repeats {
+            let start = ContinuousClock.now
+            try call()
+            let elapsed = ContinuousClock.now - start
+            times.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
         }
+        return times.sorted()[times.count / 2]
     }
+}
+
+/// A buffer aligned to 64 bytes (a cache line), as TensorFlow's and XNNPACK's allocators align tensors.
+final class AlignedBuffer<Scalar: DepthwiseScalar> {
+    let buffer: UnsafeMutableBufferPointer<Scalar>
+    var count: Int { buffer.count }
+
+    init(count: Int, value: (Int) -> Double) {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Scalar>.stride, alignment: 64)
+        buffer = UnsafeMutableBufferPointer(start: raw.bindMemory(to: Scalar.self, capacity: count), count: count)
+        for i in 0..<count { buffer.initializeElement(at: i, to: Scalar(value(i))) }
+    }
+
+    deinit { buffer.deallocate() }
 }

@@ -1,0 +1,225 @@
+/// The NHWC forward kernel: vectorized over channels, and blocked over output columns
+/// where every filter tap lies inside the input.
+///
+/// Every lane of every vector width computes the same products in the same order (filter
+/// rows, then columns) with the same rounding, so that the blocking, the channel slices and
+/// the thread count never change the bits of a result.
+extension NHWCKernels {
+    /// output[n, oh, ow, k] = sum over valid (kh, kw) of filter[kh, kw, k] * input[n, oh*sh + kh*dh - pt, ow*sw + kw*dw - pl, k]
+    @inlinable
+    public static func forward(
+        _ g: KernelGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
+        output: UnsafeMutablePointer<T>, threadCount: Int
+    ) {
+        let slices = channelSliceCount(g)
+        let shared = UncheckedSendable((input, filter, output))
+        Parallel.forEach(g.batch * g.outputHeight * slices, threadCount: threadCount, work: g.multiplyAddCount) { items in
+            let (input, filter, output) = shared.value
+            for item in items {
+                let (row, slice) = item.quotientAndRemainder(dividingBy: slices)
+                forwardRow(g, row: row, channels: channelSlice(slice, of: slices, g), input, filter, output)
+            }
+        }
+    }
+
+    /// Slices of the channels computed as separate work items: enough items to share a layer
+    /// of few rows between threads. Depends only on the geometry.
+    @inlinable
+    static func channelSliceCount(_ g: KernelGeometry) -> Int {
+        let (rows, groups) = (g.batch * g.outputHeight, g.outputChannels / sliceGranule)
+        guard rows < minimumItems, groups > 1 else { return 1 }
+        return min(groups, (minimumItems + rows - 1) / rows)
+    }
+
+    /// Channels in a slice are a multiple of this (but for the last slice's tail).
+    @inlinable static var sliceGranule: Int { 16 }
+    /// Work items per forward pass that keep a few threads busy to the end.
+    @inlinable static var minimumItems: Int { 32 }
+
+    @inlinable
+    static func channelSlice(_ slice: Int, of slices: Int, _ g: KernelGeometry) -> Range<Int> {
+        let groups = g.outputChannels / sliceGranule
+        let lower = slice * groups / slices * sliceGranule
+        let upper = slice == slices - 1 ? g.outputChannels : (slice + 1) * groups / slices * sliceGranule
+        return lower..<upper
+    }
+
+    /// Computes `channels` of output row `row` (of `batch * outputHeight`).
+    @inlinable
+    static func forwardRow(
+        _ g: KernelGeometry, row: Int, channels: Range<Int>, _ input: UnsafePointer<T>, _ filter: UnsafePointer<T>,
+        _ output: UnsafeMutablePointer<T>
+    ) {
+        let k = g.outputChannels
+        let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
+        let filterRows = g.validFilterRows(forOutputRow: oh)
+        let outputColumnStep = g.strides.width * k
+        // Columns whose taps all lie inside the input go in blocks of `blockColumns`. The last
+        // block may overlap the one before: it computes those columns again, to the same bits.
+        let interior = g.interiorOutputColumns
+        let lastBlock = interior.count >= blockColumns ? interior.upperBound - blockColumns : -1
+        var ow = 0
+        while ow < g.outputWidth {
+            let taps = Taps(
+                rows: filterRows, columns: g.validFilterColumns(forOutputColumn: ow),
+                // Offset of tap (0, 0); taps outside the input are never read.
+                origin: ((n * g.inputHeight + oh * g.strides.height - g.padTop) * g.inputWidth
+                    + ow * g.strides.width - g.padLeft) * k,
+                rowStep: g.dilations.height * g.inputWidth * k, columnStep: g.dilations.width * k,
+                filterWidth: g.filterWidth, channels: k, channelEnd: channels.upperBound)
+            let pixel = output + (row * g.outputWidth + ow) * k
+            if interior.contains(ow) && ow <= lastBlock {
+                let rest = convolveBlock(taps, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel)
+                for column in 0..<blockColumns {
+                    let taps = taps.shifted(by: column * outputColumnStep)
+                    var c = rest
+                    convolve(F.Narrow.self, taps, input, filter, pixel + column * k, &c)
+                    convolve(F.Single.self, taps, input, filter, pixel + column * k, &c)
+                }
+                ow = ow == lastBlock ? ow + blockColumns : min(ow + blockColumns, lastBlock)
+            } else {
+                var c = channels.lowerBound
+                convolveFourRegisters(taps, input, filter, pixel, &c)
+                convolve(F.Register.self, taps, input, filter, pixel, &c)
+                convolve(F.Narrow.self, taps, input, filter, pixel, &c)
+                convolve(F.Single.self, taps, input, filter, pixel, &c)
+                ow += 1
+            }
+        }
+    }
+
+    /// The filter taps that land inside the input for one output pixel, and the channels to compute.
+    @usableFromInline
+    struct Taps {
+        @usableFromInline let rows: Range<Int>
+        @usableFromInline let columns: Range<Int>
+        /// The offset of tap (0, 0) in the input, which may lie in the padding.
+        @usableFromInline let origin: Int
+        @usableFromInline let rowStep: Int
+        @usableFromInline let columnStep: Int
+        @usableFromInline let filterWidth: Int
+        /// The channel count, which is the offset between neighbouring pixels.
+        @usableFromInline let channels: Int
+        /// One past the last channel to compute.
+        @usableFromInline let channelEnd: Int
+
+        @inlinable
+        init(
+            rows: Range<Int>, columns: Range<Int>, origin: Int, rowStep: Int, columnStep: Int, filterWidth: Int, channels: Int,
+            channelEnd: Int
+        ) {
+            (self.rows, self.columns, self.origin, self.rowStep, self.columnStep) = (rows, columns, origin, rowStep, columnStep)
+            (self.filterWidth, self.channels, self.channelEnd) = (filterWidth, channels, channelEnd)
+        }
+
+        /// The same taps for a pixel `offset` elements further along the input.
+        @inlinable
+        func shifted(by offset: Int) -> Taps {
+            Taps(
+                rows: rows, columns: columns, origin: origin + offset, rowStep: rowStep, columnStep: columnStep,
+                filterWidth: filterWidth, channels: channels, channelEnd: channelEnd)
+        }
+    }
+
+    /// Computes channels `c ..< c + V.laneCount` of one output pixel, for as many blocks as fit.
+    @inlinable @inline(__always)
+    static func convolve<V: KernelVector>(
+        _: V.Type, _ taps: Taps, _ input: UnsafePointer<T>, _ filter: UnsafePointer<T>,
+        _ pixel: UnsafeMutablePointer<T>, _ c: inout Int
+    ) where V.Element == T {
+        while c + V.laneCount <= taps.channelEnd {
+            var sum = V(broadcasting: 0)
+            for kh in taps.rows {
+                let inputRow = taps.origin + kh * taps.rowStep + c  // may be negative; valid taps are not
+                let filterRow = filter + kh * taps.filterWidth * taps.channels + c
+                for kw in taps.columns {
+                    sum = sum.multiplyAdd(V(loading: input + (inputRow + kw * taps.columnStep)), V(loading: filterRow + kw * taps.channels))
+                }
+            }
+            sum.store(to: pixel + c)
+            c += V.laneCount
+        }
+    }
+
+    /// Computes four registers of channels of one output pixel at a time, for as many as fit:
+    /// four independent sums hide the multiply-add latency where columns cannot be blocked.
+    @inlinable @inline(__always)
+    static func convolveFourRegisters(
+        _ taps: Taps, _ input: UnsafePointer<T>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<T>, _ c: inout Int
+    ) {
+        typealias R = F.Register
+        let lanes = R.laneCount
+        while c + 4 * lanes <= taps.channelEnd {
+            var (s0, s1, s2, s3) = (R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0))
+            for kh in taps.rows {
+                let inputRow = taps.origin + kh * taps.rowStep + c
+                let filterRow = filter + kh * taps.filterWidth * taps.channels + c
+                for kw in taps.columns {
+                    let (p, f) = (input + (inputRow + kw * taps.columnStep), filterRow + kw * taps.channels)
+                    s0 = s0.multiplyAdd(R(loading: p), R(loading: f))
+                    s1 = s1.multiplyAdd(R(loading: p + lanes), R(loading: f + lanes))
+                    s2 = s2.multiplyAdd(R(loading: p + 2 * lanes), R(loading: f + 2 * lanes))
+                    s3 = s3.multiplyAdd(R(loading: p + 3 * lanes), R(loading: f + 3 * lanes))
+                }
+            }
+            s0.store(to: pixel + c)
+            s1.store(to: pixel + c + lanes)
+            s2.store(to: pixel + c + 2 * lanes)
+            s3.store(to: pixel + c + 3 * lanes)
+            c += 4 * lanes
+        }
+    }
+
+    /// Output columns computed together by ``convolveBlock(_:outputColumnStep:from:_:_:_:)``.
+    @inlinable static var blockColumns: Int { 8 }
+
+    /// Computes `blockColumns` neighbouring output pixels, all of whose taps lie inside the input
+    /// (every filter column), one register of channels at a time from channel `first`, for as many
+    /// registers as fit; returns the first channel left. Each filter vector is loaded once for the
+    /// eight pixels, and the eight sums are independent, which hides the multiply-add latency.
+    @inlinable @inline(__always)
+    static func convolveBlock(
+        _ taps: Taps, outputColumnStep step: Int, from first: Int, _ input: UnsafePointer<T>, _ filter: UnsafePointer<T>,
+        _ pixel: UnsafeMutablePointer<T>
+    ) -> Int {
+        typealias R = F.Register
+        let k = taps.channels
+        var c = first
+        while c + R.laneCount <= taps.channelEnd {
+            var (s0, s1, s2, s3) = (R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0))
+            var (s4, s5, s6, s7) = (s0, s1, s2, s3)
+            // Offsets are valid (all taps inside the input), so wrapping arithmetic cannot wrap.
+            var inputRow = input + (taps.origin &+ taps.rows.lowerBound &* taps.rowStep &+ c)
+            var filterRow = filter + (taps.rows.lowerBound &* taps.filterWidth &* k &+ c)
+            for _ in taps.rows {
+                var (p, f) = (inputRow, filterRow)
+                for _ in 0..<taps.filterWidth {
+                    let w = R(loading: f)
+                    s0 = s0.multiplyAdd(R(loading: p), w)
+                    s1 = s1.multiplyAdd(R(loading: p + step), w)
+                    s2 = s2.multiplyAdd(R(loading: p + 2 &* step), w)
+                    s3 = s3.multiplyAdd(R(loading: p + 3 &* step), w)
+                    s4 = s4.multiplyAdd(R(loading: p + 4 &* step), w)
+                    s5 = s5.multiplyAdd(R(loading: p + 5 &* step), w)
+                    s6 = s6.multiplyAdd(R(loading: p + 6 &* step), w)
+                    s7 = s7.multiplyAdd(R(loading: p + 7 &* step), w)
+                    p += taps.columnStep
+                    f += k
+                }
+                inputRow += taps.rowStep
+                filterRow += taps.filterWidth &* k
+            }
+            let out = pixel + c
+            s0.store(to: out)
+            s1.store(to: out + k)
+            s2.store(to: out + 2 * k)
+            s3.store(to: out + 3 * k)
+            s4.store(to: out + 4 * k)
+            s5.store(to: out + 5 * k)
+            s6.store(to: out + 6 * k)
+            s7.store(to: out + 7 * k)
+            c += R.laneCount
+        }
+        return c
+    }
+}
