@@ -7,3 +7,13 @@ package enum AVX2Kernels {
         call.run(on: AVX2Instructions.self)
     }
 }
+
+extension AVX2Kernels {
+    package static func peakMultiplyAddsPerSecond(isDouble: Bool, threads: Int) -> Double {
+        AVX2Instructions.peakMultiplyAddsPerSecond(isDouble: isDouble, threads: threads)
+    }
+
+    package static func streamBytesPerSecond(byteCount: Int, threads: Int) -> Double {
+        AVX2Instructions.streamBytesPerSecond(byteCount: byteCount, threads: threads)
+    }
+}

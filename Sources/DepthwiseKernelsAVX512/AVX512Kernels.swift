@@ -7,3 +7,13 @@ package enum AVX512Kernels {
         call.run(on: AVX512Instructions.self)
     }
 }
+
+extension AVX512Kernels {
+    package static func peakMultiplyAddsPerSecond(isDouble: Bool, threads: Int) -> Double {
+        AVX512Instructions.peakMultiplyAddsPerSecond(isDouble: isDouble, threads: threads)
+    }
+
+    package static func streamBytesPerSecond(byteCount: Int, threads: Int) -> Double {
+        AVX512Instructions.streamBytesPerSecond(byteCount: byteCount, threads: threads)
+    }
+}

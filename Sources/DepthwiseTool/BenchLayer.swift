@@ -54,6 +54,7 @@ struct BenchLayer {
 struct BenchRun: ScalarTypeComputation {
     let layer: BenchLayer
     let op: BenchOperation
+    let dtype: ScalarType
     let format: DataFormat
     let execution: ExecutionOptions
     let repeats: Int

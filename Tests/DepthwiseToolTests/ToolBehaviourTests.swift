@@ -93,6 +93,8 @@ import Testing
         #expect(object?["op"] as? String == op)
         #expect((object?["median_ms"] as? Double ?? -1) >= 0)
         #expect(object?["gflops"] != nil && object?["gbps"] != nil)
+        let fraction = try #require(object?["roofline_fraction"] as? Double)
+        #expect(fraction > 0 && fraction.isFinite)
     }
 
     @Test func helpExitsSuccessfully() throws {
