@@ -13,7 +13,7 @@ public enum MachineProbe<F: VectorFamily> {
         sums.initialize(repeating: 0, count: threads)
         defer { sums.deallocate() }
         let shared = UncheckedSendable(sums)
-        let seconds = median(repeats) {
+        let seconds = Timing.medianSeconds(repeats) {
             Parallel.forEach(threads, threadCount: threads, work: .max) { range in
                 for thread in range {
                     let (a, b) = (R(broadcasting: 1), R(broadcasting: 0x1p-30))
@@ -46,7 +46,7 @@ public enum MachineProbe<F: VectorFamily> {
     ) -> Double {
         typealias R = F.Register
         let shared = UncheckedSendable((source, target))
-        let seconds = median(repeats) {
+        let seconds = Timing.medianSeconds(repeats) {
             Parallel.forEach(threads, threadCount: threads, work: .max) { parts in
                 let (source, target) = shared.value
                 for part in parts {
@@ -66,9 +66,12 @@ public enum MachineProbe<F: VectorFamily> {
         }
         return Double(2 * count * MemoryLayout<F.Scalar>.stride) / seconds
     }
+}
 
-    @inlinable
-    static func median(_ repeats: Int, _ body: () -> Void) -> Double {
+/// Times repeated calls. Not inlinable: compiled once, for baseline x86-64.
+public enum Timing {
+    /// The median time of `repeats` calls of `body`, in seconds, after one untimed call.
+    public static func medianSeconds(_ repeats: Int, _ body: () -> Void) -> Double {
         body()
         var times: [Double] = []
         for _ in 0..<max(repeats, 1) {

@@ -92,10 +92,11 @@ public enum NCHWKernels<F: VectorFamily> {
         let shared = UncheckedSendable((input, outputGradient, filterGradient))
         Parallel.forEach(g.outputChannels, threadCount: threadCount, work: g.multiplyAddCount) { outputChannels in
             let (input, outputGradient, filterGradient) = shared.value
-            var sums = [T](repeating: 0, count: g.filterHeight * g.filterWidth)
+            let sums = Scratch<T>(count: g.filterHeight * g.filterWidth)
+            defer { sums.deallocate() }
             for outputChannel in outputChannels {
                 let (c, q) = outputChannel.quotientAndRemainder(dividingBy: g.multiplier)
-                for i in sums.indices { sums[i] = 0 }
+                sums.update(repeating: 0)
                 for n in 0..<g.batch {
                     let source = input + (n * g.channels + c) * inputPlane
                     let gradientPlane = outputGradient + (n * g.outputChannels + outputChannel) * outputPlane

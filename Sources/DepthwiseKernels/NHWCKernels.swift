@@ -53,7 +53,8 @@ public enum NHWCKernels<F: VectorFamily> {
         Parallel.forEach(g.batch * g.inputHeight, threadCount: threadCount, work: g.multiplyAddCount) { rows in
             let (outputGradient, filter, inputGradient) = shared.value
             // For M > 1, the expanded row [W, C*M] is summed over q into [W, C].
-            var expandedRow = [T](repeating: 0, count: g.multiplier > 1 ? g.inputWidth * k : 0)
+            let expanded = Scratch<T>(count: g.multiplier > 1 ? g.inputWidth * k : 0)
+            defer { expanded.deallocate() }
             var rowTaps: [(kh: Int, oh: Int)] = []
             var columnTaps: [(kw: Int, ow: Int)] = []
             rowTaps.reserveCapacity(g.filterHeight)
@@ -64,22 +65,20 @@ public enum NHWCKernels<F: VectorFamily> {
                 for kh in 0..<g.filterHeight {
                     if let oh = g.outputRow(readingInputRow: ih, withFilterRow: kh) { rowTaps.append((kh, oh)) }
                 }
-                expandedRow.withUnsafeMutableBufferPointer { expanded in
-                    let target = g.multiplier > 1 ? expanded.baseAddress! : inputGradient + row * g.inputWidth * k
-                    for iw in 0..<g.inputWidth {
-                        columnTaps.removeAll(keepingCapacity: true)
-                        for kw in 0..<g.filterWidth {
-                            if let ow = g.outputColumn(readingInputColumn: iw, withFilterColumn: kw) { columnTaps.append((kw, ow)) }
-                        }
-                        let pixel = target + iw * k
-                        var c = 0
-                        gather(F.Wide.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
-                        gather(F.Narrow.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
-                        gather(F.Single.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
+                let target = g.multiplier > 1 ? expanded.baseAddress! : inputGradient + row * g.inputWidth * k
+                for iw in 0..<g.inputWidth {
+                    columnTaps.removeAll(keepingCapacity: true)
+                    for kw in 0..<g.filterWidth {
+                        if let ow = g.outputColumn(readingInputColumn: iw, withFilterColumn: kw) { columnTaps.append((kw, ow)) }
                     }
-                    if g.multiplier > 1 {
-                        sumOverMultiplier(g, expanded.baseAddress!, into: inputGradient + row * g.inputWidth * g.channels)
-                    }
+                    let pixel = target + iw * k
+                    var c = 0
+                    gather(F.Wide.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
+                    gather(F.Narrow.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
+                    gather(F.Single.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
+                }
+                if g.multiplier > 1 {
+                    sumOverMultiplier(g, expanded.baseAddress!, into: inputGradient + row * g.inputWidth * g.channels)
                 }
             }
         }
@@ -136,8 +135,9 @@ public enum NHWCKernels<F: VectorFamily> {
         let tapCount = g.filterHeight * g.filterWidth * k
         let parts = partialSumCount(g)
         let rowCount = g.batch * g.outputHeight
-        var partials = [T](repeating: 0, count: parts * tapCount)
-        partials.withUnsafeMutableBufferPointer { partials in
+        let partials = Scratch<T>(count: parts * tapCount)
+        defer { partials.deallocate() }
+        do {
             let shared = UncheckedSendable((input, outputGradient, partials.baseAddress!))
             Parallel.forEach(parts, threadCount: threadCount, work: g.multiplyAddCount) { range in
                 let (input, outputGradient, partials) = shared.value

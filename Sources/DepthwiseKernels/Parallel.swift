@@ -12,7 +12,8 @@ public enum Parallel {
     /// Which thread computes which range varies from run to run, so `body` must compute
     /// each item the same way whatever range it is in: results then do not depend on the
     /// thread count. `work` is the total cost in multiply-adds; small jobs run on the calling thread.
-    @inlinable
+    ///
+    /// Not inlinable: it is compiled once, for baseline x86-64, and called by every kernel module.
     public static func forEach(
         _ itemCount: Int, threadCount: Int, work: Int, _ body: (Range<Int>) -> Void
     ) {
@@ -40,4 +41,16 @@ public enum Parallel {
 public struct UncheckedSendable<Value>: @unchecked Sendable {
     public let value: Value
     @inlinable public init(_ value: Value) { self.value = value }
+}
+
+/// Working memory of a kernel: zero-filled, deallocated by its owner. Kernels use it instead of
+/// arrays, whose copy-on-write paths would be compiled into every instruction-set module.
+public typealias Scratch<Element> = UnsafeMutableBufferPointer<Element>
+
+extension UnsafeMutableBufferPointer where Element: KernelScalar {
+    @inlinable
+    init(count: Int) {
+        self = .allocate(capacity: count)
+        initialize(repeating: 0)
+    }
 }
