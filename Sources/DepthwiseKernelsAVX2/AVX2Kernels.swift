@@ -17,3 +17,13 @@ extension AVX2Kernels {
         AVX2Instructions.streamBytesPerSecond(byteCount: byteCount, threads: threads)
     }
 }
+
+extension AVX2Kernels {
+    package static func widen(_ source: UnsafePointer<Float16>, into target: UnsafeMutablePointer<Float>, count: Int) {
+        AVX2Instructions.widen(source, into: target, count: count)
+    }
+
+    package static func narrow(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float16>, count: Int) {
+        AVX2Instructions.narrow(source, into: target, count: count)
+    }
+}

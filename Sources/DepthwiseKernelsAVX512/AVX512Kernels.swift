@@ -17,3 +17,13 @@ extension AVX512Kernels {
         AVX512Instructions.streamBytesPerSecond(byteCount: byteCount, threads: threads)
     }
 }
+
+extension AVX512Kernels {
+    package static func widen(_ source: UnsafePointer<Float16>, into target: UnsafeMutablePointer<Float>, count: Int) {
+        AVX512Instructions.widen(source, into: target, count: count)
+    }
+
+    package static func narrow(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float16>, count: Int) {
+        AVX512Instructions.narrow(source, into: target, count: count)
+    }
+}

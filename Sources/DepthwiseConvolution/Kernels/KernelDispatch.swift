@@ -35,19 +35,36 @@ extension Computation {
         switch S.scalarType {
         case .float32, .float64:
             runSIMD(g, isDouble: S.scalarType == .float64, rawA, rawB, into: rawResult, execution: execution)
-        case .float16, .bfloat16:
-            // Accumulate in Float, round once.
-            let (wideA, wideB) = (a.map(\.floatValue), b.map(\.floatValue))
-            var wideResult = [Float](repeating: 0, count: result.count)
-            wideA.withUnsafeBufferPointer { wideA in
-                wideB.withUnsafeBufferPointer { wideB in
-                    wideResult.withUnsafeMutableBufferPointer { wideResult in
-                        run(g, wideA, wideB, into: wideResult, execution: execution)
-                    }
-                }
-            }
-            for i in result.indices { result[i] = S(narrowing: wideResult[i]) }
+        case .float16:
+            runWidened(Float16.self, g, rawA, rawB, into: rawResult, counts: (a.count, b.count, result.count), execution: execution)
+        case .bfloat16:
+            runWidened(BFloat16.self, g, rawA, rawB, into: rawResult, counts: (a.count, b.count, result.count), execution: execution)
         }
+    }
+
+    /// Runs a half-precision computation in `Float`: widens the operands, accumulates in `Float`
+    /// and rounds each result once. Called with a concrete `H`, so that the conversions are specialized.
+    private func runWidened<H: HalfPrecision>(
+        _: H.Type, _ g: ConvolutionGeometry, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer,
+        into result: UnsafeMutableRawPointer, counts: (a: Int, b: Int, result: Int), execution: ExecutionOptions
+    ) {
+        let (a, b) = (
+            UnsafeBufferPointer(start: a.assumingMemoryBound(to: H.self), count: counts.a),
+            UnsafeBufferPointer(start: b.assumingMemoryBound(to: H.self), count: counts.b)
+        )
+        let result = UnsafeMutableBufferPointer(start: result.assumingMemoryBound(to: H.self), count: counts.result)
+        let wide = UnsafeMutableBufferPointer<Float>.allocate(capacity: counts.a + counts.b + counts.result)
+        defer { wide.deallocate() }
+        let (wideA, rest) = (UnsafeMutableBufferPointer(rebasing: wide[..<counts.a]), wide[counts.a...])
+        let wideB = UnsafeMutableBufferPointer(rebasing: rest.prefix(counts.b))
+        let wideResult = UnsafeMutableBufferPointer(rebasing: rest.dropFirst(counts.b))
+        let kernels = execution.kernels == .automatic ? ExecutionOptions.Kernels.fastestAvailable : execution.kernels
+        H.widen(a, into: wideA, kernels: kernels)
+        H.widen(b, into: wideB, kernels: kernels)
+        runSIMD(
+            g, isDouble: false, UnsafeRawPointer(wideA.baseAddress!), UnsafeRawPointer(wideB.baseAddress!),
+            into: UnsafeMutableRawPointer(wideResult.baseAddress!), execution: execution)
+        H.narrow(UnsafeBufferPointer(wideResult), into: result, kernels: kernels)
     }
 
     private func runReference<S: DepthwiseScalar>(
@@ -86,24 +103,41 @@ extension Computation {
     }
 }
 
-extension DepthwiseScalar {
-    /// The value as a `Float`: exact for the half types, rounded for `Double`.
-    var floatValue: Float {
-        switch Self.scalarType {
-        case .float16: Float(unsafeBitCast(self, to: Float16.self))
-        case .bfloat16: Float(unsafeBitCast(self, to: BFloat16.self))
-        case .float32: unsafeBitCast(self, to: Float.self)
-        case .float64: Float(doubleValue)
+/// `Float16` and `BFloat16`, which the kernels compute in `Float`.
+protocol HalfPrecision {
+    /// target[i] = source[i] as a `Float`, exactly.
+    static func widen(_ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: ExecutionOptions.Kernels)
+    /// target[i] = the value nearest to source[i], rounding to nearest even.
+    static func narrow(_ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: ExecutionOptions.Kernels)
+}
+
+extension Float16: HalfPrecision {
+    // Converted by the kernel path's module: F16C instructions on AVX2 and AVX-512 CPUs.
+    static func widen(_ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: ExecutionOptions.Kernels) {
+        let (source, target, count) = (source.baseAddress!, target.baseAddress!, source.count)
+        switch kernels {
+        case .avx512: AVX512Kernels.widen(source, into: target, count: count)
+        case .avx2: AVX2Kernels.widen(source, into: target, count: count)
+        case .simd, .automatic, .reference: PortableInstructions.widen(source, into: target, count: count)
         }
     }
 
-    /// The nearest value to a `Float`, rounding to nearest even.
-    init(narrowing value: Float) {
-        switch Self.scalarType {
-        case .float16: self = unsafeBitCast(Float16(value), to: Self.self)
-        case .bfloat16: self = unsafeBitCast(BFloat16(value), to: Self.self)
-        case .float32: self = unsafeBitCast(value, to: Self.self)
-        case .float64: self.init(Double(value))
+    static func narrow(_ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: ExecutionOptions.Kernels) {
+        let (source, target, count) = (source.baseAddress!, target.baseAddress!, source.count)
+        switch kernels {
+        case .avx512: AVX512Kernels.narrow(source, into: target, count: count)
+        case .avx2: AVX2Kernels.narrow(source, into: target, count: count)
+        case .simd, .automatic, .reference: PortableInstructions.narrow(source, into: target, count: count)
         }
+    }
+}
+
+extension BFloat16: HalfPrecision {
+    static func widen(_ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: ExecutionOptions.Kernels) {
+        for i in source.indices { target[i] = Float(source[i]) }
+    }
+
+    static func narrow(_ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: ExecutionOptions.Kernels) {
+        for i in source.indices { target[i] = BFloat16(source[i]) }
     }
 }
