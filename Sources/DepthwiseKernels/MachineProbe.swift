@@ -99,8 +99,10 @@ extension InstructionSet {
     public static func streamBytesPerSecond(byteCount: Int, threads: Int) -> Double {
         let count = max(byteCount / 2 / MemoryLayout<Float>.stride, 1024)
         let alignment = 64
-        let source = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: alignment).bindMemory(to: Float.self, capacity: count)
-        let target = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: alignment).bindMemory(to: Float.self, capacity: count)
+        let source = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: alignment).bindMemory(
+            to: Float.self, capacity: count)
+        let target = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: alignment).bindMemory(
+            to: Float.self, capacity: count)
         defer { (source.deallocate(), target.deallocate()) }
         source.initialize(repeating: 1, count: count)
         target.initialize(repeating: 0, count: count)

@@ -64,7 +64,8 @@ import Testing
                 for (index, (a, b)) in zip(fast.scalars, reference.scalars).enumerated() {
                     let (x, y) = (a.doubleValue, b.doubleValue)
                     guard abs(x - y) <= absolute + relative * abs(y) else {
-                        Issue.record("\(kernels) \(computation) \(S.scalarType) \(format) \(geometry): element \(index) is \(x), reference \(y)")
+                        Issue.record(
+                            "\(kernels) \(computation) \(S.scalarType) \(format) \(geometry): element \(index) is \(x), reference \(y)")
                         return
                     }
                 }

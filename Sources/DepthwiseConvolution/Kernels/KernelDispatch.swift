@@ -106,14 +106,18 @@ extension Computation {
 /// `Float16` and `BFloat16`, which the kernels compute in `Float`.
 protocol HalfPrecision {
     /// target[i] = source[i] as a `Float`, exactly.
-    static func widen(_ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: ExecutionOptions.Kernels)
+    static func widen(
+        _ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: ExecutionOptions.Kernels)
     /// target[i] = the value nearest to source[i], rounding to nearest even.
-    static func narrow(_ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: ExecutionOptions.Kernels)
+    static func narrow(
+        _ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: ExecutionOptions.Kernels)
 }
 
 extension Float16: HalfPrecision {
     // Converted by the kernel path's module: F16C instructions on AVX2 and AVX-512 CPUs.
-    static func widen(_ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: ExecutionOptions.Kernels) {
+    static func widen(
+        _ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: ExecutionOptions.Kernels
+    ) {
         let (source, target, count) = (source.baseAddress!, target.baseAddress!, source.count)
         switch kernels {
         case .avx512: AVX512Kernels.widen(source, into: target, count: count)
@@ -122,7 +126,9 @@ extension Float16: HalfPrecision {
         }
     }
 
-    static func narrow(_ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: ExecutionOptions.Kernels) {
+    static func narrow(
+        _ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: ExecutionOptions.Kernels
+    ) {
         let (source, target, count) = (source.baseAddress!, target.baseAddress!, source.count)
         switch kernels {
         case .avx512: AVX512Kernels.narrow(source, into: target, count: count)
@@ -133,11 +139,15 @@ extension Float16: HalfPrecision {
 }
 
 extension BFloat16: HalfPrecision {
-    static func widen(_ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: ExecutionOptions.Kernels) {
+    static func widen(
+        _ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: ExecutionOptions.Kernels
+    ) {
         for i in source.indices { target[i] = Float(source[i]) }
     }
 
-    static func narrow(_ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: ExecutionOptions.Kernels) {
+    static func narrow(
+        _ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: ExecutionOptions.Kernels
+    ) {
         for i in source.indices { target[i] = BFloat16(source[i]) }
     }
 }

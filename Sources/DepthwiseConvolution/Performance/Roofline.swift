@@ -30,7 +30,8 @@ public struct Roofline: Sendable, Hashable {
     public static func measure(scalarType: ScalarType, workingSetBytes: Int, execution: ExecutionOptions) throws -> Roofline {
         try execution.validate()
         guard workingSetBytes >= 0, workingSetBytes <= Tensor<Float>.maximumByteCount else {
-            throw DepthwiseError(.invalidArgument, "working set must be between 0 and \(Tensor<Float>.maximumByteCount) bytes, got \(workingSetBytes)")
+            throw DepthwiseError(
+                .invalidArgument, "working set must be between 0 and \(Tensor<Float>.maximumByteCount) bytes, got \(workingSetBytes)")
         }
         let threads = execution.threadCount
         let isDouble = scalarType == .float64
