@@ -103,7 +103,10 @@ extension InstructionSet {
             to: Float.self, capacity: count)
         let target = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: alignment).bindMemory(
             to: Float.self, capacity: count)
-        defer { (source.deallocate(), target.deallocate()) }
+        defer {
+            source.deallocate()
+            target.deallocate()
+        }
         source.initialize(repeating: 1, count: count)
         target.initialize(repeating: 0, count: count)
         let repeats = max(7, min(501, 400_000_000 / (8 * count)))
