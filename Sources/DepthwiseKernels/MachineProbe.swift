@@ -52,9 +52,8 @@ public enum MachineProbe<F: VectorFamily> {
                 for part in parts {
                     var i = part * count / threads / R.laneCount * R.laneCount
                     let end = part == threads - 1 ? count : (part + 1) * count / threads / R.laneCount * R.laneCount
-                    let scale = R(broadcasting: 1)
                     while i + R.laneCount <= end {
-                        R(broadcasting: 0).multiplyAdd(R(loading: source + i), scale).store(to: target + i)
+                        R(loading: source + i).store(to: target + i)
                         i += R.laneCount
                     }
                     while i < end {

@@ -2,28 +2,24 @@ import DepthwiseKernels
 
 /// The kernels compiled for AVX-512: this module is built for the Skylake-SP instruction
 /// set (AVX-512 F, CD, BW, DQ and VL on top of Haswell's), and runs only where the CPU has it.
-package enum AVX512Kernels {
+package enum AVX512Kernels: CompiledKernels {
     package static func run(_ call: KernelRun) {
         call.run(on: AVX512Instructions.self)
     }
-}
 
-extension AVX512Kernels {
-    package static func peakMultiplyAddsPerSecond(isDouble: Bool, threads: Int) -> Double {
-        AVX512Instructions.peakMultiplyAddsPerSecond(isDouble: isDouble, threads: threads)
-    }
-
-    package static func streamBytesPerSecond(byteCount: Int, threads: Int) -> Double {
-        AVX512Instructions.streamBytesPerSecond(byteCount: byteCount, threads: threads)
-    }
-}
-
-extension AVX512Kernels {
     package static func widen(_ source: UnsafePointer<Float16>, into target: UnsafeMutablePointer<Float>, count: Int) {
         AVX512Instructions.widen(source, into: target, count: count)
     }
 
     package static func narrow(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float16>, count: Int) {
         AVX512Instructions.narrow(source, into: target, count: count)
+    }
+
+    package static func peakMultiplyAddsPerSecond(isDouble: Bool, threads: Int) -> Double {
+        AVX512Instructions.peakMultiplyAddsPerSecond(isDouble: isDouble, threads: threads)
+    }
+
+    package static func streamBytesPerSecond(byteCount: Int, threads: Int) -> Double {
+        AVX512Instructions.streamBytesPerSecond(byteCount: byteCount, threads: threads)
     }
 }

@@ -29,7 +29,7 @@ struct BenchResult {
         let fields: [(String, String)] = [
             ("layer", "\"\(run.layer.name)\""), ("op", "\"\(run.op.rawValue)\""), ("dtype", "\"\(run.dtype)\""),
             ("data_format", "\"\(run.format)\""), ("batch", "\(run.layer.batch)"), ("threads", "\(run.execution.threadCount)"),
-            ("kernels", "\"\(run.execution.kernels == .automatic ? ExecutionOptions.Kernels.fastestAvailable : run.execution.kernels)\""),
+            ("kernels", "\"\(run.execution.kernels.resolved)\""),
             ("median_ms", String(format: "%.5f", milliseconds)), ("gbps", String(format: "%.3f", bytes / seconds / 1e9)),
             ("gflops", String(format: "%.3f", flops / seconds / 1e9)),
             ("peak_gflops", String(format: "%.3f", roofline.peakGFLOPS)),
@@ -51,10 +51,11 @@ struct RooflineCache {
     mutating func roofline(for run: BenchRun) throws -> Roofline {
         let isDouble = run.dtype == .float64
         let bytes = run.layer.compulsoryBytes(run.dtype)
-        if peaks[isDouble] == nil || bandwidths[bytes] == nil {
-            let measured = try Roofline.measure(scalarType: run.dtype, workingSetBytes: bytes, execution: execution)
-            peaks[isDouble] = peaks[isDouble] ?? measured.peakGFLOPS
-            bandwidths[bytes] = measured.bandwidthGBps
+        if peaks[isDouble] == nil {
+            peaks[isDouble] = try Roofline.measurePeakGFLOPS(scalarType: run.dtype, execution: execution)
+        }
+        if bandwidths[bytes] == nil {
+            bandwidths[bytes] = try Roofline.measureBandwidthGBps(workingSetBytes: bytes, execution: execution)
         }
         return Roofline(peakGFLOPS: peaks[isDouble]!, bandwidthGBps: bandwidths[bytes]!)
     }

@@ -1,6 +1,4 @@
 import DepthwiseKernels
-import DepthwiseKernelsAVX2
-import DepthwiseKernelsAVX512
 
 /// One of the three computations, with its two operands and its result named by role.
 enum Computation {
@@ -58,7 +56,7 @@ extension Computation {
         let (wideA, rest) = (UnsafeMutableBufferPointer(rebasing: wide[..<counts.a]), wide[counts.a...])
         let wideB = UnsafeMutableBufferPointer(rebasing: rest.prefix(counts.b))
         let wideResult = UnsafeMutableBufferPointer(rebasing: rest.dropFirst(counts.b))
-        let kernels = execution.kernels == .automatic ? ExecutionOptions.Kernels.fastestAvailable : execution.kernels
+        let kernels = execution.kernels.compiled
         H.widen(a, into: wideA, kernels: kernels)
         H.widen(b, into: wideB, kernels: kernels)
         runSIMD(
@@ -86,12 +84,7 @@ extension Computation {
         let call = KernelRun(
             operation: kernelOperation, layout: g.dataFormat == .nhwc ? .nhwc : .nchw, geometry: g.kernelGeometry,
             isDouble: isDouble, a: a, b: b, result: result, threadCount: execution.threadCount)
-        let kernels = execution.kernels == .automatic ? ExecutionOptions.Kernels.fastestAvailable : execution.kernels
-        switch kernels {
-        case .avx512: AVX512Kernels.run(call)
-        case .avx2: AVX2Kernels.run(call)
-        case .simd, .automatic, .reference: call.run(on: PortableInstructions.self)
-        }
+        execution.kernels.compiled.run(call)
     }
 
     private var kernelOperation: KernelOperation {
@@ -107,46 +100,36 @@ extension Computation {
 protocol HalfPrecision {
     /// target[i] = source[i] as a `Float`, exactly.
     static func widen(
-        _ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: ExecutionOptions.Kernels)
+        _ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: any CompiledKernels.Type)
     /// target[i] = the value nearest to source[i], rounding to nearest even.
     static func narrow(
-        _ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: ExecutionOptions.Kernels)
+        _ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: any CompiledKernels.Type)
 }
 
 extension Float16: HalfPrecision {
     // Converted by the kernel path's module: F16C instructions on AVX2 and AVX-512 CPUs.
     static func widen(
-        _ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: ExecutionOptions.Kernels
+        _ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: any CompiledKernels.Type
     ) {
-        let (source, target, count) = (source.baseAddress!, target.baseAddress!, source.count)
-        switch kernels {
-        case .avx512: AVX512Kernels.widen(source, into: target, count: count)
-        case .avx2: AVX2Kernels.widen(source, into: target, count: count)
-        case .simd, .automatic, .reference: PortableInstructions.widen(source, into: target, count: count)
-        }
+        kernels.widen(source.baseAddress!, into: target.baseAddress!, count: source.count)
     }
 
     static func narrow(
-        _ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: ExecutionOptions.Kernels
+        _ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: any CompiledKernels.Type
     ) {
-        let (source, target, count) = (source.baseAddress!, target.baseAddress!, source.count)
-        switch kernels {
-        case .avx512: AVX512Kernels.narrow(source, into: target, count: count)
-        case .avx2: AVX2Kernels.narrow(source, into: target, count: count)
-        case .simd, .automatic, .reference: PortableInstructions.narrow(source, into: target, count: count)
-        }
+        kernels.narrow(source.baseAddress!, into: target.baseAddress!, count: source.count)
     }
 }
 
 extension BFloat16: HalfPrecision {
     static func widen(
-        _ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: ExecutionOptions.Kernels
+        _ source: UnsafeBufferPointer<Self>, into target: UnsafeMutableBufferPointer<Float>, kernels: any CompiledKernels.Type
     ) {
         for i in source.indices { target[i] = Float(source[i]) }
     }
 
     static func narrow(
-        _ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: ExecutionOptions.Kernels
+        _ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Self>, kernels: any CompiledKernels.Type
     ) {
         for i in source.indices { target[i] = BFloat16(source[i]) }
     }

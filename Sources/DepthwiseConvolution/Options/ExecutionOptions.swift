@@ -36,6 +36,9 @@ public struct ExecutionOptions: Hashable, Sendable {
         public static var fastestAvailable: Kernels {
             CPUFeatures.hasAVX512 ? .avx512 : CPUFeatures.hasAVX2 ? .avx2 : .simd
         }
+
+        /// The kernels this choice runs on this CPU: ``fastestAvailable`` for ``automatic``, else itself.
+        public var resolved: Kernels { self == .automatic ? .fastestAvailable : self }
     }
 
     /// The most threads an operation uses; at least 1.

@@ -1,6 +1,4 @@
 import DepthwiseKernels
-import DepthwiseKernelsAVX2
-import DepthwiseKernelsAVX512
 
 /// The limits of the running machine for one kernel path, measured: the arithmetic peak of
 /// its vector registers and the bandwidth of the memory a working set lives in.
@@ -28,27 +26,27 @@ public struct Roofline: Sendable, Hashable {
     /// `workingSetBytes` (half read, half written), which then stay in the cache level that an
     /// operation on that many bytes uses. Takes a few milliseconds.
     public static func measure(scalarType: ScalarType, workingSetBytes: Int, execution: ExecutionOptions) throws -> Roofline {
+        Roofline(
+            peakGFLOPS: try measurePeakGFLOPS(scalarType: scalarType, execution: execution),
+            bandwidthGBps: try measureBandwidthGBps(workingSetBytes: workingSetBytes, execution: execution))
+    }
+
+    /// The ``peakGFLOPS`` part of ``measure(scalarType:workingSetBytes:execution:)``.
+    public static func measurePeakGFLOPS(scalarType: ScalarType, execution: ExecutionOptions) throws -> Double {
+        try execution.validate()
+        let multiplyAdds = execution.kernels.compiled.peakMultiplyAddsPerSecond(
+            isDouble: scalarType == .float64, threads: execution.threadCount)
+        return 2 * multiplyAdds / 1e9
+    }
+
+    /// The ``bandwidthGBps`` part of ``measure(scalarType:workingSetBytes:execution:)``.
+    public static func measureBandwidthGBps(workingSetBytes: Int, execution: ExecutionOptions) throws -> Double {
         try execution.validate()
         guard workingSetBytes >= 0, workingSetBytes <= Tensor<Float>.maximumByteCount else {
             throw DepthwiseError(
                 .invalidArgument, "working set must be between 0 and \(Tensor<Float>.maximumByteCount) bytes, got \(workingSetBytes)")
         }
-        let threads = execution.threadCount
-        let isDouble = scalarType == .float64
-        let multiplyAdds: Double
-        let bytes: Double
-        switch execution.kernels == .automatic ? ExecutionOptions.Kernels.fastestAvailable : execution.kernels {
-        case .avx512:
-            multiplyAdds = AVX512Kernels.peakMultiplyAddsPerSecond(isDouble: isDouble, threads: threads)
-            bytes = AVX512Kernels.streamBytesPerSecond(byteCount: workingSetBytes, threads: threads)
-        case .avx2:
-            multiplyAdds = AVX2Kernels.peakMultiplyAddsPerSecond(isDouble: isDouble, threads: threads)
-            bytes = AVX2Kernels.streamBytesPerSecond(byteCount: workingSetBytes, threads: threads)
-        case .simd, .reference, .automatic:
-            multiplyAdds = PortableInstructions.peakMultiplyAddsPerSecond(isDouble: isDouble, threads: threads)
-            bytes = PortableInstructions.streamBytesPerSecond(byteCount: workingSetBytes, threads: threads)
-        }
-        return Roofline(peakGFLOPS: 2 * multiplyAdds / 1e9, bandwidthGBps: bytes / 1e9)
+        return execution.kernels.compiled.streamBytesPerSecond(byteCount: workingSetBytes, threads: execution.threadCount) / 1e9
     }
 
     /// The least time, in seconds, for `flops` operations on `bytes` bytes of traffic.
