@@ -83,6 +83,19 @@ public struct KernelGeometry: Sendable {
         return lower < upper ? lower..<upper : 0..<0
     }
 
+    /// With unit strides, the input gradient is a forward convolution of the output gradient
+    /// (all `outputChannels` channels, multiplier 1) with the filter turned by 180 degrees:
+    /// with kh' = KH-1-kh, inputGradient[ih, iw, k] = sum over (kh', kw') of filter[KH-1-kh', KW-1-kw', k]
+    /// * outputGradient[ih + kh'*dh - ((KH-1)*dh - padTop), iw + kw'*dw - ((KW-1)*dw - padLeft), k],
+    /// then summed over the multiplier. This is that convolution's geometry.
+    @inlinable public var inputGradientAsForward: KernelGeometry {
+        KernelGeometry(
+            batch: batch, inputHeight: outputHeight, inputWidth: outputWidth, channels: outputChannels, multiplier: 1,
+            filterHeight: filterHeight, filterWidth: filterWidth, outputHeight: inputHeight, outputWidth: inputWidth,
+            strides: (1, 1), dilations: dilations, padTop: (filterHeight - 1) * dilations.height - padTop,
+            padLeft: (filterWidth - 1) * dilations.width - padLeft)
+    }
+
     /// The output row `oh` that filter tap `kh` maps onto input row `ih`, if there is one:
     /// `oh * strideH + kh * dilationH - padTop == ih`.
     @inlinable

@@ -12,6 +12,8 @@ public protocol KernelVector {
     init(loading pointer: UnsafePointer<Element>)
     /// Loads `laneCount` elements `stride` apart.
     init(loading pointer: UnsafePointer<Element>, stride: Int)
+    /// Loads `2 * laneCount` consecutive elements and keeps the first, the third, the fifth...
+    init(loadingEvenElements pointer: UnsafePointer<Element>)
     func store(to pointer: UnsafeMutablePointer<Element>)
     /// The sum of the lanes, added from the first to the last.
     func laneSum() -> Element
@@ -49,6 +51,7 @@ public struct Lane<Element: KernelScalar, Rounding: MultiplyAddRounding>: Kernel
     @inlinable @inline(__always) public init(broadcasting value: Element) { self.value = value }
     @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>) { value = pointer.pointee }
     @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>, stride: Int) { value = pointer.pointee }
+    @inlinable @inline(__always) public init(loadingEvenElements pointer: UnsafePointer<Element>) { value = pointer.pointee }
     @inlinable @inline(__always) public func store(to pointer: UnsafeMutablePointer<Element>) { pointer.pointee = value }
     @inlinable @inline(__always) public func laneSum() -> Element { value }
     @inlinable @inline(__always) public func multiplyAdd(_ a: Self, _ b: Self) -> Self {
@@ -78,6 +81,18 @@ extension SIMDKernelVector {
     @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>, stride: Int) {
         var storage = Storage()
         for lane in 0..<Storage.scalarCount { storage[lane] = pointer[lane * stride] }
+        self.init(storage: storage)
+    }
+
+    /// Two vector loads and lane moves, which the compiler turns into shuffles.
+    @inlinable @inline(__always) public init(loadingEvenElements pointer: UnsafePointer<Element>) {
+        let (low, high) = (Self(loading: pointer).storage, Self(loading: pointer + Storage.scalarCount).storage)
+        let half = Storage.scalarCount / 2
+        var storage = Storage()
+        for lane in 0..<half {
+            storage[lane] = low[2 * lane]
+            storage[half + lane] = high[2 * lane]
+        }
         self.init(storage: storage)
     }
 

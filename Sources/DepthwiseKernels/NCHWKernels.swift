@@ -1,41 +1,46 @@
-/// SIMD kernels for NCHW tensors, vectorized over the width of each channel's plane.
+/// SIMD kernels for NCHW tensors.
 ///
-/// Each kernel works on whole planes, which are independent, so planes run in parallel and
-/// every sum has the same order whatever the thread count.
+/// Each channel plane is copied, zero-padded, into a ``FlatPlane`` and convolved as one flat
+/// row: every filter tap is then a contiguous load and a broadcast weight. Planes are
+/// independent work items, so every sum has the same order whatever the thread count.
+///
+/// The padding zeros are multiplied like any input, so a plane whose weights (forward, input
+/// gradient) or values (filter gradient) include an infinity or a NaN goes to the row-by-row
+/// kernels, which read only the taps inside the input, as the reference does.
 public enum NCHWKernels<F: VectorFamily> {
     public typealias T = F.Scalar
 
     /// output[n, c*M + q, oh, ow] = sum over valid (kh, kw) of filter[kh, kw, c, q] * input[n, c, oh*sh + kh*dh - pt, ow*sw + kw*dw - pl]
-    ///
-    /// Each output row starts at zero and receives one scaled input row per filter tap.
     @inlinable
     public static func forward(
         _ g: KernelGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<T>, threadCount: Int
     ) {
-        let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
-        let shared = UncheckedSendable((input, filter, output))
-        Parallel.forEach(g.batch * g.outputChannels, threadCount: threadCount, work: g.multiplyAddCount) { planes in
-            let (input, filter, output) = shared.value
-            for plane in planes {
-                let (n, outputChannel) = plane.quotientAndRemainder(dividingBy: g.outputChannels)
-                let (c, q) = outputChannel.quotientAndRemainder(dividingBy: g.multiplier)
-                let source = input + (n * g.channels + c) * inputPlane
-                for oh in 0..<g.outputHeight {
-                    let outputRow = output + plane * outputPlane + oh * g.outputWidth
-                    outputRow.initialize(repeating: 0, count: g.outputWidth)
-                    for kh in g.validFilterRows(forOutputRow: oh) {
-                        let inputRow = source + (oh * g.strides.height + kh * g.dilations.height - g.padTop) * g.inputWidth
-                        for kw in 0..<g.filterWidth {
-                            let columns = g.validOutputColumns(forFilterColumn: kw)
-                            guard let first = columns.first else { continue }
-                            // outputRow[ow] += w * inputRow[ow * sw + kw * dw - pl] for ow in columns
-                            addScaled(
-                                columns.count, filter[g.filterOffset(kh, kw, c, q)],
-                                inputRow + (first * g.strides.width + kw * g.dilations.width - g.padLeft), stride: g.strides.width,
-                                to: outputRow + first, stride: 1)
-                        }
+        let outputPlane = g.outputHeight * g.outputWidth
+        guard let layout = FlatPlane(g, lanes: F.Register.laneCount) else {
+            return Parallel.forEach(g.batch * g.outputChannels, threadCount: threadCount, work: g.multiplyAddCount) { planes in
+                for plane in planes { forwardPlane(g, plane, input, filter, output) }
+            }
+        }
+        // One work item per input plane, which serves its M output planes.
+        Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { items in
+            let scratch = FlatScratch<T>(layout)
+            defer { scratch.deallocate() }
+            for item in items {
+                let (n, c) = item.quotientAndRemainder(dividingBy: g.channels)
+                layout.fill(F.self, scratch.phases, from: input + item * g.inputHeight * g.inputWidth)
+                for q in 0..<g.multiplier {
+                    let plane = n * g.outputChannels + c * g.multiplier + q
+                    for tap in 0..<layout.tapCount {
+                        let (kh, kw) = tap.quotientAndRemainder(dividingBy: g.filterWidth)
+                        scratch.weights[tap] = filter[g.filterOffset(kh, kw, c, q)]
                     }
+                    guard isFinite(scratch.weights, count: layout.tapCount) else {
+                        forwardPlane(g, plane, input, filter, output)
+                        continue
+                    }
+                    convolve(layout, scratch)
+                    layout.copyRows(F.self, scratch.flat, to: output + plane * outputPlane, adding: false)
                 }
             }
         }
@@ -44,37 +49,37 @@ public enum NCHWKernels<F: VectorFamily> {
     /// inputGradient[n, c, ih, iw] = sum over q and the taps (kh, kw) that map an output (oh, ow) onto
     /// (ih, iw) of filter[kh, kw, c, q] * outputGradient[n, c*M + q, oh, ow]
     ///
-    /// Each input row starts at zero and receives one scaled output-gradient row per filter tap.
+    /// With unit strides, a forward convolution of each output-gradient plane with the filter
+    /// turned by 180 degrees (``KernelGeometry/inputGradientAsForward``), summed over q.
     @inlinable
     public static func backpropInput(
         _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
-        let shared = UncheckedSendable((outputGradient, filter, inputGradient))
-        Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { planes in
-            let (outputGradient, filter, inputGradient) = shared.value
-            for plane in planes {
-                let (n, c) = plane.quotientAndRemainder(dividingBy: g.channels)
-                for ih in 0..<g.inputHeight {
-                    let inputRow = inputGradient + plane * inputPlane + ih * g.inputWidth
-                    inputRow.initialize(repeating: 0, count: g.inputWidth)
-                    for q in 0..<g.multiplier {
-                        let gradientPlane = outputGradient + (n * g.outputChannels + c * g.multiplier + q) * outputPlane
-                        for kh in 0..<g.filterHeight {
-                            guard let oh = g.outputRow(readingInputRow: ih, withFilterRow: kh) else { continue }
-                            for kw in 0..<g.filterWidth {
-                                let columns = g.validOutputColumns(forFilterColumn: kw)
-                                guard let first = columns.first else { continue }
-                                // inputRow[ow * sw + kw * dw - pl] += w * gradientRow[ow] for ow in columns
-                                addScaled(
-                                    columns.count, filter[g.filterOffset(kh, kw, c, q)],
-                                    gradientPlane + (oh * g.outputWidth + first), stride: 1,
-                                    to: inputRow + (first * g.strides.width + kw * g.dilations.width - g.padLeft),
-                                    stride: g.strides.width)
-                            }
-                        }
+        guard g.strides == (1, 1), let layout = FlatPlane(g.inputGradientAsForward, lanes: F.Register.laneCount) else {
+            return Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { planes in
+                for plane in planes { backpropInputPlane(g, plane, outputGradient, filter, inputGradient) }
+            }
+        }
+        let lastTap = layout.tapCount - 1
+        Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { items in
+            let scratch = FlatScratch<T>(layout)
+            defer { scratch.deallocate() }
+            for item in items {
+                let (n, c) = item.quotientAndRemainder(dividingBy: g.channels)
+                for q in 0..<g.multiplier {
+                    for tap in 0..<layout.tapCount {
+                        let (kh, kw) = (lastTap - tap).quotientAndRemainder(dividingBy: g.filterWidth)
+                        scratch.weights[tap] = filter[g.filterOffset(kh, kw, c, q)]
                     }
+                    guard isFinite(scratch.weights, count: layout.tapCount) else {
+                        backpropInputPlane(g, item, outputGradient, filter, inputGradient)
+                        break
+                    }
+                    layout.fill(F.self, scratch.phases, from: outputGradient + (n * g.outputChannels + c * g.multiplier + q) * outputPlane)
+                    convolve(layout, scratch)
+                    layout.copyRows(F.self, scratch.flat, to: inputGradient + item * inputPlane, adding: q > 0)
                 }
             }
         }
@@ -82,104 +87,139 @@ public enum NCHWKernels<F: VectorFamily> {
 
     /// filterGradient[kh, kw, c, q] = sum over (n, oh, ow) of outputGradient[n, c*M + q, oh, ow] * input[n, c, ih, iw]
     ///
-    /// Each (c, q) pair is one work item; its sums run over the batch in order.
+    /// Each input channel is one work item; its sums run over the batch in order, and within a
+    /// plane each tap's sum is a dot product of the flat output gradient with the tap's phase.
     @inlinable
     public static func backpropFilter(
         _ g: KernelGeometry, input: UnsafePointer<T>, outputGradient: UnsafePointer<T>,
         filterGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
-        let shared = UncheckedSendable((input, outputGradient, filterGradient))
-        Parallel.forEach(g.outputChannels, threadCount: threadCount, work: g.multiplyAddCount) { outputChannels in
-            let (input, outputGradient, filterGradient) = shared.value
-            let sums = Scratch<T>(count: g.filterHeight * g.filterWidth)
-            defer { sums.deallocate() }
-            for outputChannel in outputChannels {
-                let (c, q) = outputChannel.quotientAndRemainder(dividingBy: g.multiplier)
+        let layout = FlatPlane(g, lanes: F.Register.laneCount)
+        let taps = g.filterHeight * g.filterWidth
+        Parallel.forEach(g.channels, threadCount: threadCount, work: g.multiplyAddCount) { channels in
+            let scratch = layout.map { FlatScratch<T>($0) }
+            let sums = Scratch<T>(count: taps * g.multiplier)
+            defer {
+                scratch?.deallocate()
+                sums.deallocate()
+            }
+            for c in channels {
                 sums.update(repeating: 0)
                 for n in 0..<g.batch {
-                    let source = input + (n * g.channels + c) * inputPlane
-                    let gradientPlane = outputGradient + (n * g.outputChannels + outputChannel) * outputPlane
-                    for oh in 0..<g.outputHeight {
-                        for kh in g.validFilterRows(forOutputRow: oh) {
-                            let inputRow = source + (oh * g.strides.height + kh * g.dilations.height - g.padTop) * g.inputWidth
-                            for kw in 0..<g.filterWidth {
-                                let columns = g.validOutputColumns(forFilterColumn: kw)
-                                guard let first = columns.first else { continue }
-                                sums[kh * g.filterWidth + kw] += dot(
-                                    columns.count, gradientPlane + (oh * g.outputWidth + first),
-                                    inputRow + (first * g.strides.width + kw * g.dilations.width - g.padLeft),
-                                    stride: g.strides.width)
+                    var inputIsFinite = false
+                    if let layout, let scratch {
+                        layout.fill(F.self, scratch.phases, from: input + (n * g.channels + c) * inputPlane)
+                        inputIsFinite = isFinite(scratch.phases, count: layout.phaseCount * layout.phaseSize)
+                    }
+                    for q in 0..<g.multiplier {
+                        let outputChannel = c * g.multiplier + q
+                        let gradient = outputGradient + (n * g.outputChannels + outputChannel) * outputPlane
+                        let tapSums = sums.baseAddress! + q * taps
+                        if let layout, let scratch, inputIsFinite {
+                            layout.fillFlat(F.self, scratch.flat, from: gradient)
+                            if isFinite(scratch.flat, count: layout.flatCount) {
+                                for tap in 0..<taps {
+                                    tapSums[tap] += dotProduct(layout.flatCount, scratch.flat, scratch.phases + scratch.offsets[tap])
+                                }
+                                continue
                             }
                         }
+                        accumulateFilterGradientPlane(g, n: n, outputChannel: outputChannel, input, outputGradient, into: tapSums)
                     }
                 }
-                for kh in 0..<g.filterHeight {
-                    for kw in 0..<g.filterWidth {
-                        filterGradient[g.filterOffset(kh, kw, c, q)] = sums[kh * g.filterWidth + kw]
+                for q in 0..<g.multiplier {
+                    for tap in 0..<taps {
+                        let (kh, kw) = tap.quotientAndRemainder(dividingBy: g.filterWidth)
+                        filterGradient[g.filterOffset(kh, kw, c, q)] = sums[q * taps + tap]
                     }
                 }
             }
         }
     }
 
-    /// target[i * targetStride] += scale * source[i * sourceStride] for i in 0..<count
-    @inlinable @inline(__always)
-    public static func addScaled(
-        _ count: Int, _ scale: T, _ source: UnsafePointer<T>, stride sourceStride: Int,
-        to target: UnsafeMutablePointer<T>, stride targetStride: Int
-    ) {
+    /// flat[o] = sum over taps t, in order, of weights[t] * phases[offsets[t] + o], for o in 0..<flatCount
+    ///
+    /// Eight registers of positions at a time, whose sums are independent, then one at a time.
+    @inlinable
+    static func convolve(_ layout: FlatPlane, _ scratch: FlatScratch<T>) {
+        typealias R = F.Register
+        let (lanes, taps) = (R.laneCount, layout.tapCount)
+        let (phases, weights, offsets) = (UnsafePointer(scratch.phases), scratch.weights, scratch.offsets)
+        var o = 0
+        while o + 8 * lanes <= layout.flatCount {
+            var (s0, s1, s2, s3) = (R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0))
+            var (s4, s5, s6, s7) = (s0, s1, s2, s3)
+            for t in 0..<taps {
+                let w = R(broadcasting: weights[t])
+                let p = phases + (offsets[t] &+ o)
+                s0 = s0.multiplyAdd(R(loading: p), w)
+                s1 = s1.multiplyAdd(R(loading: p + lanes), w)
+                s2 = s2.multiplyAdd(R(loading: p + 2 &* lanes), w)
+                s3 = s3.multiplyAdd(R(loading: p + 3 &* lanes), w)
+                s4 = s4.multiplyAdd(R(loading: p + 4 &* lanes), w)
+                s5 = s5.multiplyAdd(R(loading: p + 5 &* lanes), w)
+                s6 = s6.multiplyAdd(R(loading: p + 6 &* lanes), w)
+                s7 = s7.multiplyAdd(R(loading: p + 7 &* lanes), w)
+            }
+            let out = scratch.flat + o
+            s0.store(to: out)
+            s1.store(to: out + lanes)
+            s2.store(to: out + 2 * lanes)
+            s3.store(to: out + 3 * lanes)
+            s4.store(to: out + 4 * lanes)
+            s5.store(to: out + 5 * lanes)
+            s6.store(to: out + 6 * lanes)
+            s7.store(to: out + 7 * lanes)
+            o += 8 * lanes
+        }
+        while o < layout.flatCount {  // flatCount is a whole number of registers
+            var sum = R(broadcasting: 0)
+            for t in 0..<taps {
+                sum = sum.multiplyAdd(R(loading: phases + (offsets[t] &+ o)), R(broadcasting: weights[t]))
+            }
+            sum.store(to: scratch.flat + o)
+            o += lanes
+        }
+    }
+
+    /// The sum of a[i] * b[i] for i in 0..<count, where count is a whole number of registers:
+    /// four registers of partial sums, added in a fixed order.
+    @inlinable
+    static func dotProduct(_ count: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>) -> T {
+        typealias R = F.Register
+        let lanes = R.laneCount
+        var (s0, s1, s2, s3) = (R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0))
         var i = 0
-        if targetStride == 1 {
-            addScaled(F.Wide.self, count, scale, source, sourceStride, target, &i)
-            addScaled(F.Narrow.self, count, scale, source, sourceStride, target, &i)
+        while i + 4 * lanes <= count {
+            s0 = s0.multiplyAdd(R(loading: a + i), R(loading: b + i))
+            s1 = s1.multiplyAdd(R(loading: a + i + lanes), R(loading: b + i + lanes))
+            s2 = s2.multiplyAdd(R(loading: a + i + 2 * lanes), R(loading: b + i + 2 * lanes))
+            s3 = s3.multiplyAdd(R(loading: a + i + 3 * lanes), R(loading: b + i + 3 * lanes))
+            i += 4 * lanes
         }
         while i < count {
-            target[i * targetStride] += scale * source[i * sourceStride]
-            i += 1
+            s0 = s0.multiplyAdd(R(loading: a + i), R(loading: b + i))
+            i += lanes
         }
+        return ((s0 + s1) + (s2 + s3)).laneSum()
     }
 
-    @inlinable @inline(__always)
-    static func addScaled<V: KernelVector>(
-        _: V.Type, _ count: Int, _ scale: T, _ source: UnsafePointer<T>, _ sourceStride: Int,
-        _ target: UnsafeMutablePointer<T>, _ i: inout Int
-    ) where V.Element == T {
-        let scale = V(broadcasting: scale)
-        while i + V.laneCount <= count {
-            let values =
-                sourceStride == 1
-                ? V(loading: source + i) : V(loading: source + i * sourceStride, stride: sourceStride)
-            V(loading: target + i).multiplyAdd(scale, values).store(to: target + i)
-            i += V.laneCount
-        }
-    }
-
-    /// The sum of a[i] * b[i * bStride] for i in 0..<count, in a fixed order.
-    @inlinable @inline(__always)
-    public static func dot(_ count: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, stride bStride: Int) -> T {
+    /// Whether `values[0..<count]` holds neither an infinity nor a NaN: value * 0 is NaN exactly then.
+    @inlinable
+    static func isFinite(_ values: UnsafePointer<T>, count: Int) -> Bool {
+        typealias R = F.Register
+        var probe = R(broadcasting: 0)
         var i = 0
-        let wide = dot(F.Wide.self, count, a, b, bStride, &i)
-        let narrow = dot(F.Narrow.self, count, a, b, bStride, &i)
-        var sum = wide + narrow
+        while i + R.laneCount <= count {
+            probe = probe.multiplyAdd(R(loading: values + i), R(broadcasting: 0))
+            i += R.laneCount
+        }
+        var sum = probe.laneSum()
         while i < count {
-            sum += a[i] * b[i * bStride]
+            sum += values[i] * 0
             i += 1
         }
-        return sum
-    }
-
-    @inlinable @inline(__always)
-    static func dot<V: KernelVector>(
-        _: V.Type, _ count: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ bStride: Int, _ i: inout Int
-    ) -> T where V.Element == T {
-        guard i + V.laneCount <= count else { return 0 }
-        var sum = V(broadcasting: 0)
-        while i + V.laneCount <= count {
-            let values = bStride == 1 ? V(loading: b + i) : V(loading: b + i * bStride, stride: bStride)
-            sum = sum.multiplyAdd(V(loading: a + i), values)
-            i += V.laneCount
-        }
-        return sum.laneSum()
+        return !sum.isNaN
     }
 }

@@ -224,21 +224,15 @@ public enum NHWCKernels<F: VectorFamily> {
 }
 
 extension NHWCKernels {
-    /// The input gradient of a convolution with unit strides, as a forward convolution: with
-    /// kh' = KH-1-kh, inputGradient[ih, iw, k] = sum over (kh', kw') of filter[KH-1-kh', KW-1-kw', k]
-    /// * outputGradient[ih + kh'*dh - ((KH-1)*dh - padTop), iw + kw'*dw - ((KW-1)*dw - padLeft), k],
-    /// then summed over the multiplier. This runs the register-blocked forward kernel.
+    /// The input gradient of a convolution with unit strides, as a forward convolution
+    /// (``KernelGeometry/inputGradientAsForward``) on the register-blocked forward kernel.
     @inlinable
     public static func backpropInputWithUnitStrides(
         _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         let k = g.outputChannels
-        let transposed = KernelGeometry(
-            batch: g.batch, inputHeight: g.outputHeight, inputWidth: g.outputWidth, channels: k, multiplier: 1,
-            filterHeight: g.filterHeight, filterWidth: g.filterWidth, outputHeight: g.inputHeight, outputWidth: g.inputWidth,
-            strides: (1, 1), dilations: g.dilations, padTop: (g.filterHeight - 1) * g.dilations.height - g.padTop,
-            padLeft: (g.filterWidth - 1) * g.dilations.width - g.padLeft)
+        let transposed = g.inputGradientAsForward
         let taps = g.filterHeight * g.filterWidth
         let flipped = UnsafeMutablePointer<T>.allocate(capacity: taps * k)
         defer { flipped.deallocate() }

@@ -28,6 +28,13 @@ import Testing
             padding: .explicit(top: 4, bottom: 4, left: 4, right: 4)),
         Geometry(
             batch: 1, height: 6, width: 6, channels: 64, multiplier: 1, filter: HeightWidth(3), strides: 3, padding: .valid, dilations: 2),
+        // Wide stride-2 rows (whole vectors of even columns), padding wider than the filter.
+        Geometry(
+            batch: 1, height: 9, width: 45, channels: 3, multiplier: 2, filter: HeightWidth(3), strides: 2,
+            padding: .explicit(top: 3, bottom: 0, left: 3, right: 1)),
+        Geometry(
+            batch: 2, height: 5, width: 70, channels: 2, multiplier: 1, filter: HeightWidth(height: 3, width: 5), strides: 1,
+            padding: .explicit(top: 0, bottom: 3, left: 5, right: 2)),
     ]
 
     @Test(arguments: geometries, DataFormat.allCases)
@@ -51,6 +58,32 @@ import Testing
         try check(BFloat16.self, geometry, format, relative: 0x1p-6, absolute: 1e-30)
     }
 
+    /// Padding is never multiplied: an infinite filter weight leaves the outputs whose tap falls
+    /// in the padding finite, and infinite or NaN inputs and gradients reach only the sums they belong to.
+    @Test(arguments: [1, 2], DataFormat.allCases)
+    func nonFiniteValuesMatchTheReference(strides: Int, format: DataFormat) throws {
+        let geometry = Geometry(
+            batch: 2, height: 6, width: 21, channels: 3, multiplier: 2, filter: HeightWidth(3), strides: HeightWidth(strides),
+            padding: .same)
+        var random = SeededGenerator(seed: 7)
+        var problem = try geometry.problem(Float.self, format: format, using: &random)
+        problem.filter = try problem.filter.replacing(2, with: .infinity)  // tap (0, 0) of channel 1, q = 0
+        problem.input = try problem.input.replacing(17, with: -.infinity)
+        problem.outputGradient = try problem.outputGradient.replacing(40, with: .nan)
+        for computation in Computation.allCases {
+            let reference = try problem.compute(computation, kernels: .reference)
+            for kernels in ExecutionOptions.Kernels.simdPaths {
+                let fast = try problem.compute(computation, kernels: kernels)
+                for (index, (a, b)) in zip(fast.scalars, reference.scalars).enumerated() where !(a.isNaN && b.isNaN) {
+                    guard abs(a - b) <= 1e-5 * max(1, abs(b)) || a == b else {
+                        Issue.record("\(kernels) \(computation) \(format) s\(strides): element \(index) is \(a), reference \(b)")
+                        return
+                    }
+                }
+            }
+        }
+    }
+
     private func check<S: DepthwiseScalar>(
         _: S.Type, _ geometry: Geometry, _ format: DataFormat, relative: Double, absolute: Double
     ) throws {
@@ -71,5 +104,13 @@ import Testing
                 }
             }
         }
+    }
+}
+
+extension Tensor {
+    func replacing(_ index: Int, with value: Scalar) throws -> Tensor {
+        var values = scalars
+        values[index] = value
+        return try Tensor(shape: shape, scalars: values)
     }
 }

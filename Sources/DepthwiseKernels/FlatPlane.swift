@@ -1,0 +1,204 @@
+/// One channel plane of an NCHW convolution laid out so that every filter tap is a
+/// contiguous run of memory: the plane, zero-padded, split into `strideH * strideW` phases.
+///
+/// Phase (ph, pw) row i, column j holds padded row `i*sh + ph`, column `j*sw + pw` (padded
+/// row r is input row r - padTop, padded column x is input column x - padLeft). Output
+/// (oh, ow) reads tap (kh, kw) at phase ((kh*dh) % sh, (kw*dw) % sw), row oh + (kh*dh) / sh,
+/// column ow + (kw*dw) / sw. With every phase row `pitch` elements long, output (oh, ow) is
+/// flat position o = oh * pitch + ow and tap t reads element o + offset(t) of its phase:
+/// the whole plane is one flat convolution, whose positions with ow >= outputWidth are
+/// computed and discarded.
+@usableFromInline
+struct FlatPlane {
+    @usableFromInline let g: KernelGeometry
+    /// Elements of one phase row: the output width plus the widest column offset of a tap.
+    @usableFromInline let pitch: Int
+    /// Rows of one phase that taps read.
+    @usableFromInline let phaseRows: Int
+    /// Flat output positions computed: the output rows times the pitch, in whole vectors.
+    @usableFromInline let flatCount: Int
+    /// Elements of one phase: its rows, then zeros for the reads of the last vectors.
+    @usableFromInline let phaseSize: Int
+
+    /// The layout for `g` with vectors of `lanes` elements, or nil where the padded copy
+    /// would be much larger than the plane (huge strides, dilations or padding).
+    @inlinable
+    init?(_ g: KernelGeometry, lanes: Int) {
+        let (sh, sw) = g.strides
+        let rowOffset = (g.filterHeight - 1) * g.dilations.height / sh
+        let columnOffset = (g.filterWidth - 1) * g.dilations.width / sw
+        // Estimated in floating point first, so that no product below can overflow.
+        let estimate =
+            Double(sh) * Double(sw) * (Double(g.outputHeight) + Double(rowOffset) + 1)
+            * (Double(g.outputWidth) + Double(columnOffset) + Double(lanes))
+        let planes = Double(g.inputHeight) * Double(g.inputWidth) + Double(g.outputHeight) * Double(g.outputWidth)
+        guard estimate <= 4 * planes + 65536, estimate <= Double(1 << 26) else { return nil }
+        self.g = g
+        pitch = g.outputWidth + columnOffset
+        phaseRows = g.outputHeight + rowOffset
+        let outputs = g.outputHeight * pitch
+        flatCount = (outputs + lanes - 1) / lanes * lanes
+        phaseSize = flatCount + rowOffset * pitch + columnOffset
+    }
+
+    @inlinable var phaseCount: Int { g.strides.height * g.strides.width }
+    @inlinable var tapCount: Int { g.filterHeight * g.filterWidth }
+
+    /// Where tap (kh, kw) reads flat position 0, from the start of the phases.
+    @inlinable
+    func tapOffset(_ kh: Int, _ kw: Int) -> Int {
+        let (row, column) = (kh * g.dilations.height, kw * g.dilations.width)
+        let phase = (row % g.strides.height) * g.strides.width + column % g.strides.width
+        return phase * phaseSize + row / g.strides.height * pitch + column / g.strides.width
+    }
+
+    /// Copies one `inputHeight x inputWidth` plane into `phases` (`phaseCount * phaseSize`
+    /// elements), whose other elements must be zero: they are the padding, the same for every
+    /// plane of the geometry, so a buffer zeroed once serves all of them.
+    @inlinable
+    func fill<F: VectorFamily>(_: F.Type, _ phases: UnsafeMutablePointer<F.Scalar>, from plane: UnsafePointer<F.Scalar>) {
+        let (sh, sw) = g.strides
+        let firstRow = max(0, -g.padTop)  // padded row ih + padTop = i*sh + ph
+        guard firstRow < g.inputHeight else { return }
+        let (firstI, firstPh) = (firstRow + g.padTop).quotientAndRemainder(dividingBy: sh)
+        for pw in 0..<sw {
+            let columns = inputColumns(phase: pw)
+            guard !columns.isEmpty else { continue }
+            var (i, ph) = (firstI, firstPh)
+            var source = plane + (firstRow * g.inputWidth + columns.lowerBound * sw + pw - g.padLeft)
+            for _ in firstRow..<g.inputHeight where i < phaseRows {
+                copyColumns(
+                    F.self, columns.count, from: source,
+                    to: phases + ((ph &* sw &+ pw) &* phaseSize &+ i &* pitch &+ columns.lowerBound))
+                source += g.inputWidth
+                ph += 1
+                if ph == sh { (i, ph) = (i + 1, 0) }
+            }
+        }
+    }
+
+    /// The columns j of phase `pw` whose input column j*sw + pw - padLeft lies in 0..<inputWidth.
+    @inlinable
+    func inputColumns(phase pw: Int) -> Range<Int> {
+        let sw = g.strides.width
+        let low = min(pitch, max(0, Self.ceilingDivide(g.padLeft - pw, sw)))
+        let high = max(low, min(pitch, Self.floorDivide(g.inputWidth - 1 + g.padLeft - pw, sw) + 1))
+        return low..<high
+    }
+
+    /// target[j] = source[j * sw] for j in 0..<count.
+    @inlinable @inline(__always)
+    func copyColumns<F: VectorFamily>(
+        _: F.Type, _ count: Int, from source: UnsafePointer<F.Scalar>, to target: UnsafeMutablePointer<F.Scalar>
+    ) {
+        typealias V = F.Register
+        let sw = g.strides.width
+        if sw == 1 { return Self.copy(F.self, count, from: source, to: target, adding: false) }
+        var j = 0
+        if sw == 2 && count > V.laneCount {
+            // Whole vectors read up to source[2 * (j + V.laneCount) - 1], so they stop one element
+            // early; the last one may overlap the one before.
+            while j + V.laneCount < count {
+                V(loadingEvenElements: source + 2 * j).store(to: target + j)
+                j += V.laneCount
+            }
+            j = count - 1 - V.laneCount
+            V(loadingEvenElements: source + 2 * j).store(to: target + j)
+            j = count - 1
+        }
+        while j < count {
+            target[j] = source[j * sw]
+            j += 1
+        }
+    }
+
+    @inlinable
+    static func floorDivide(_ a: Int, _ b: Int) -> Int {
+        let (q, r) = a.quotientAndRemainder(dividingBy: b)
+        return r < 0 ? q - 1 : q
+    }
+
+    @inlinable
+    static func ceilingDivide(_ a: Int, _ b: Int) -> Int { -floorDivide(-a, b) }
+}
+
+extension FlatPlane {
+    /// flat[oh * pitch + ow] = gradient[oh, ow] for the output's rows and columns, and zero at
+    /// every other flat position: the output gradient laid out like the flat convolution's result.
+    @inlinable
+    func fillFlat<F: VectorFamily>(_: F.Type, _ flat: UnsafeMutablePointer<F.Scalar>, from gradient: UnsafePointer<F.Scalar>) {
+        for oh in 0..<g.outputHeight {
+            let row = flat + oh * pitch
+            Self.copy(F.self, g.outputWidth, from: gradient + oh * g.outputWidth, to: row, adding: false)
+            (row + g.outputWidth).update(repeating: 0, count: pitch - g.outputWidth)
+        }
+        let rows = g.outputHeight * pitch
+        (flat + rows).update(repeating: 0, count: flatCount - rows)
+    }
+
+    /// output[oh, ow] = flat[oh * pitch + ow], or += where `adding`: the convolution's result
+    /// without the positions past the output width.
+    @inlinable
+    func copyRows<F: VectorFamily>(
+        _: F.Type, _ flat: UnsafePointer<F.Scalar>, to output: UnsafeMutablePointer<F.Scalar>, adding: Bool
+    ) {
+        for oh in 0..<g.outputHeight {
+            Self.copy(F.self, g.outputWidth, from: flat + oh * pitch, to: output + oh * g.outputWidth, adding: adding)
+        }
+    }
+
+    /// target[i] = source[i] (or += where `adding`) for i in 0..<count, in registers, narrow
+    /// vectors and lanes: the rows of small planes are too short for a library call.
+    @inlinable @inline(__always)
+    static func copy<F: VectorFamily>(
+        _: F.Type, _ count: Int, from source: UnsafePointer<F.Scalar>, to target: UnsafeMutablePointer<F.Scalar>, adding: Bool
+    ) {
+        var i = 0
+        copy(F.Register.self, count, source, target, adding, &i)
+        copy(F.Narrow.self, count, source, target, adding, &i)
+        copy(F.Single.self, count, source, target, adding, &i)
+    }
+
+    @inlinable @inline(__always)
+    static func copy<V: KernelVector>(
+        _: V.Type, _ count: Int, _ source: UnsafePointer<V.Element>, _ target: UnsafeMutablePointer<V.Element>, _ adding: Bool,
+        _ i: inout Int
+    ) {
+        while i + V.laneCount <= count {
+            let value = V(loading: source + i)
+            (adding ? V(loading: target + i) + value : value).store(to: target + i)
+            i += V.laneCount
+        }
+    }
+}
+
+/// Working memory for the flat convolution of one plane: the phases, the flat result, and
+/// each tap's weight and offset.
+@usableFromInline
+struct FlatScratch<T: KernelScalar> {
+    @usableFromInline let phases: UnsafeMutablePointer<T>
+    @usableFromInline let flat: UnsafeMutablePointer<T>
+    @usableFromInline let weights: UnsafeMutablePointer<T>
+    @usableFromInline let offsets: UnsafeMutablePointer<Int>
+
+    @inlinable
+    init(_ layout: FlatPlane) {
+        phases = .allocate(capacity: layout.phaseCount * layout.phaseSize)
+        phases.initialize(repeating: 0, count: layout.phaseCount * layout.phaseSize)
+        flat = .allocate(capacity: layout.flatCount)
+        weights = .allocate(capacity: layout.tapCount)
+        offsets = .allocate(capacity: layout.tapCount)
+        for tap in 0..<layout.tapCount {
+            let (kh, kw) = tap.quotientAndRemainder(dividingBy: layout.g.filterWidth)
+            offsets[tap] = layout.tapOffset(kh, kw)
+        }
+    }
+
+    @inlinable
+    func deallocate() {
+        phases.deallocate()
+        flat.deallocate()
+        weights.deallocate()
+        offsets.deallocate()
+    }
+}
