@@ -62,11 +62,10 @@ public struct KernelRun {
                 g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)
         case (.nhwc, .backpropInput):
             NHWCKernels<F>.backpropInput(g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)
+        case (.nhwc, .forward) where g.multiplier > 1:
+            NHWCKernels<F>.forwardExpandingInput(g, input: a, filter: b, output: result, threadCount: threadCount)
         case (.nhwc, .forward):
-            // The kernels see channels * multiplier channels; with M > 1 the input is expanded first.
-            NHWCKernels<F>.withExpandedInput(g, a, threadCount: threadCount) { input in
-                NHWCKernels<F>.forward(g, input: input, filter: b, output: result, threadCount: threadCount)
-            }
+            NHWCKernels<F>.forward(g, input: a, filter: b, output: result, threadCount: threadCount)
         case (.nhwc, .backpropFilter):
             NHWCKernels<F>.withExpandedInput(g, a, threadCount: threadCount) { input in
                 NHWCKernels<F>.backpropFilter(g, input: input, outputGradient: b, filterGradient: result, threadCount: threadCount)

@@ -14,6 +14,8 @@ public protocol KernelVector {
     init(loading pointer: UnsafePointer<Element>, stride: Int)
     /// Loads `2 * laneCount` consecutive elements and keeps the first, the third, the fifth...
     init(loadingEvenElements pointer: UnsafePointer<Element>)
+    /// Lane i = pointer[i / m]: each element `m` times. Reads `laneCount` elements.
+    init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int)
     func store(to pointer: UnsafeMutablePointer<Element>)
     /// The sum of the lanes, added from the first to the last.
     func laneSum() -> Element
@@ -52,6 +54,9 @@ public struct Lane<Element: KernelScalar, Rounding: MultiplyAddRounding>: Kernel
     @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>) { value = pointer.pointee }
     @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>, stride: Int) { value = pointer.pointee }
     @inlinable @inline(__always) public init(loadingEvenElements pointer: UnsafePointer<Element>) { value = pointer.pointee }
+    @inlinable @inline(__always) public init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int) {
+        value = pointer.pointee
+    }
     @inlinable @inline(__always) public func store(to pointer: UnsafeMutablePointer<Element>) { pointer.pointee = value }
     @inlinable @inline(__always) public func laneSum() -> Element { value }
     @inlinable @inline(__always) public func multiplyAdd(_ a: Self, _ b: Self) -> Self {
@@ -93,6 +98,14 @@ extension SIMDKernelVector {
             storage[lane] = low[2 * lane]
             storage[half + lane] = high[2 * lane]
         }
+        self.init(storage: storage)
+    }
+
+    /// A vector load and lane moves: shuffles where `m` is a constant.
+    @inlinable @inline(__always) public init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int) {
+        let source = Self(loading: pointer).storage
+        var storage = Storage()
+        for lane in 0..<Storage.scalarCount { storage[lane] = source[lane / m] }
         self.init(storage: storage)
     }
 

@@ -17,7 +17,7 @@ extension NHWCKernels {
             let (input, filter, output) = shared.value
             for item in items {
                 let (row, slice) = item.quotientAndRemainder(dividingBy: slices)
-                forwardRow(g, row: row, channels: channelSlice(slice, of: slices, g), input, filter, output)
+                forwardRow(g, row: row, channels: channelSlice(slice, of: slices, g), firstInputRow: 0, input, filter, output)
             }
         }
     }
@@ -44,11 +44,12 @@ extension NHWCKernels {
         return lower..<upper
     }
 
-    /// Computes `channels` of output row `row` (of `batch * outputHeight`).
+    /// Computes `channels` of output row `row` (of `batch * outputHeight`) from an input whose
+    /// first row is row `firstInputRow` (of `batch * inputHeight`), with `outputChannels` channels.
     @inlinable
     static func forwardRow(
-        _ g: KernelGeometry, row: Int, channels: Range<Int>, _ input: UnsafePointer<T>, _ filter: UnsafePointer<T>,
-        _ output: UnsafeMutablePointer<T>
+        _ g: KernelGeometry, row: Int, channels: Range<Int>, firstInputRow: Int, _ input: UnsafePointer<T>,
+        _ filter: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>
     ) {
         let k = g.outputChannels
         let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
@@ -63,7 +64,7 @@ extension NHWCKernels {
             let taps = Taps(
                 rows: filterRows, columns: g.validFilterColumns(forOutputColumn: ow),
                 // Offset of tap (0, 0); taps outside the input are never read.
-                origin: ((n * g.inputHeight + oh * g.strides.height - g.padTop) * g.inputWidth
+                origin: ((n * g.inputHeight + oh * g.strides.height - g.padTop - firstInputRow) * g.inputWidth
                     + ow * g.strides.width - g.padLeft) * k,
                 rowStep: g.dilations.height * g.inputWidth * k, columnStep: g.dilations.width * k,
                 filterWidth: g.filterWidth, channels: k, channelEnd: channels.upperBound)

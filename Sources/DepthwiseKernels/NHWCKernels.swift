@@ -6,22 +6,39 @@
 public enum NHWCKernels<F: VectorFamily> {
     public typealias T = F.Scalar
 
-    /// expanded[p, c*M + q] = input[p, c] for every pixel p.
+    /// expanded[p, c*M + q] = input[p, c] for the pixels p of input rows `rows` (of `batch * inputHeight`).
     @inlinable
     public static func expand(
-        _ g: KernelGeometry, input: UnsafePointer<T>, into expanded: UnsafeMutablePointer<T>, threadCount: Int
+        _ g: KernelGeometry, rows: Range<Int>, input: UnsafePointer<T>, into expanded: UnsafeMutablePointer<T>
     ) {
         let (c, m) = (g.channels, g.multiplier)
-        let pixels = g.batch * g.inputHeight * g.inputWidth
-        let shared = UncheckedSendable((input, expanded))
-        Parallel.forEach(pixels, threadCount: threadCount, work: pixels * c * m) { range in
-            let (input, expanded) = shared.value
-            for p in range {
-                for channel in 0..<c {
-                    let value = input[p * c + channel]
-                    for q in 0..<m { expanded[(p * c + channel) * m + q] = value }
-                }
-            }
+        let rowSize = g.inputWidth * c
+        let source = input + rows.lowerBound * rowSize
+        let count = rows.count * rowSize
+        // Vector loads may read past the rows, but not past the input.
+        let readable = (g.batch * g.inputHeight - rows.lowerBound) * rowSize
+        var i = 0
+        switch m {  // constant repeat counts, which compile to shuffles
+        case 2: expand(F.Register.self, times: 2, count, readable, source, expanded, &i)
+        case 4: expand(F.Register.self, times: 4, count, readable, source, expanded, &i)
+        default: break
+        }
+        while i < count {
+            for q in 0..<m { expanded[i * m + q] = source[i] }
+            i += 1
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func expand<V: KernelVector>(
+        _: V.Type, times m: Int, _ count: Int, _ readable: Int, _ source: UnsafePointer<T>, _ expanded: UnsafeMutablePointer<T>,
+        _ i: inout Int
+    ) where V.Element == T {
+        let step = V.laneCount / m  // source elements per vector
+        guard step > 0 else { return }
+        while i + step <= count && i + V.laneCount <= readable {
+            V(loadingRepeating: source + i, times: m).store(to: expanded + i * m)
+            i += step
         }
     }
 
@@ -32,10 +49,13 @@ public enum NHWCKernels<F: VectorFamily> {
         _ g: KernelGeometry, _ input: UnsafePointer<T>, threadCount: Int, _ body: (UnsafePointer<T>) -> Void
     ) {
         guard g.multiplier > 1 else { return body(input) }
-        let count = g.batch * g.inputHeight * g.inputWidth * g.outputChannels
-        let expanded = UnsafeMutablePointer<T>.allocate(capacity: count)
+        let rows = g.batch * g.inputHeight
+        let expanded = UnsafeMutablePointer<T>.allocate(capacity: rows * g.inputWidth * g.outputChannels)
         defer { expanded.deallocate() }
-        expand(g, input: input, into: expanded, threadCount: threadCount)
+        let rowSize = g.inputWidth * g.outputChannels
+        Parallel.forEach(rows, threadCount: threadCount, work: rows * rowSize) { rows in
+            expand(g, rows: rows, input: input, into: expanded + rows.lowerBound * rowSize)
+        }
         body(expanded)
     }
 
