@@ -20,10 +20,17 @@ struct FlatPlane {
     /// Elements of one phase: its rows, then zeros for the reads of the last vectors.
     @usableFromInline let phaseSize: Int
 
-    /// The layout for `g` with vectors of `lanes` elements, or nil where the padded copy
-    /// would be much larger than the plane (huge strides, dilations or padding).
-    @inlinable
-    init?(_ g: KernelGeometry, lanes: Int) {
+    /// Whether the layout serves: false where the padded copy would be much larger than the
+    /// plane (huge strides, dilations or padding); the sizes are then zero.
+    @usableFromInline let isUsable: Bool
+
+    /// The layout for `g` with vectors of `lanes` elements.
+    ///
+    /// Not inlinable, and not an optional: compiled once, for baseline x86-64. Inlined, or as
+    /// `FlatPlane?`, each kernel module would compile a copy that the linker may share between them.
+    @usableFromInline
+    init(_ g: KernelGeometry, lanes: Int) {
+        self.g = g
         let (sh, sw) = g.strides
         let rowOffset = (g.filterHeight - 1) * g.dilations.height / sh
         let columnOffset = (g.filterWidth - 1) * g.dilations.width / sw
@@ -32,8 +39,11 @@ struct FlatPlane {
             Double(sh) * Double(sw) * (Double(g.outputHeight) + Double(rowOffset) + 1)
             * (Double(g.outputWidth) + Double(columnOffset) + Double(lanes))
         let planes = Double(g.inputHeight) * Double(g.inputWidth) + Double(g.outputHeight) * Double(g.outputWidth)
-        guard estimate <= 4 * planes + 65536, estimate <= Double(1 << 26) else { return nil }
-        self.g = g
+        isUsable = estimate <= 4 * planes + 65536 && estimate <= Double(1 << 26)
+        guard isUsable else {
+            (pitch, phaseRows, flatCount, phaseSize) = (0, 0, 0, 0)
+            return
+        }
         pitch = g.outputWidth + columnOffset
         phaseRows = g.outputHeight + rowOffset
         let outputs = g.outputHeight * pitch

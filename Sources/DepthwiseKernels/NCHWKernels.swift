@@ -17,7 +17,8 @@ public enum NCHWKernels<F: VectorFamily> {
         output: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         let outputPlane = g.outputHeight * g.outputWidth
-        guard let layout = FlatPlane(g, lanes: F.Register.laneCount) else {
+        let layout = FlatPlane(g, lanes: F.Register.laneCount)
+        guard layout.isUsable else {
             return Parallel.forEach(g.batch * g.outputChannels, threadCount: threadCount, work: g.multiplyAddCount) { planes in
                 for plane in planes { forwardPlane(g, plane, input, filter, output) }
             }
@@ -57,7 +58,8 @@ public enum NCHWKernels<F: VectorFamily> {
         inputGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
-        guard g.strides == (1, 1), let layout = FlatPlane(g.inputGradientAsForward, lanes: F.Register.laneCount) else {
+        let layout = FlatPlane(g.inputGradientAsForward, lanes: F.Register.laneCount)
+        guard g.strides == (1, 1), layout.isUsable else {
             return Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { planes in
                 for plane in planes { backpropInputPlane(g, plane, outputGradient, filter, inputGradient) }
             }
@@ -98,17 +100,17 @@ public enum NCHWKernels<F: VectorFamily> {
         let layout = FlatPlane(g, lanes: F.Register.laneCount)
         let taps = g.filterHeight * g.filterWidth
         Parallel.forEach(g.channels, threadCount: threadCount, work: g.multiplyAddCount) { channels in
-            let scratch = layout.map { FlatScratch<T>($0) }
+            let scratch = FlatScratch<T>(layout)  // empty where the layout is not usable
             let sums = Scratch<T>(count: taps * g.multiplier)
             defer {
-                scratch?.deallocate()
+                scratch.deallocate()
                 sums.deallocate()
             }
             for c in channels {
                 sums.update(repeating: 0)
                 for n in 0..<g.batch {
                     var inputIsFinite = false
-                    if let layout, let scratch {
+                    if layout.isUsable {
                         layout.fill(F.self, scratch.phases, from: input + (n * g.channels + c) * inputPlane)
                         inputIsFinite = isFinite(scratch.phases, count: layout.phaseCount * layout.phaseSize)
                     }
@@ -116,7 +118,7 @@ public enum NCHWKernels<F: VectorFamily> {
                         let outputChannel = c * g.multiplier + q
                         let gradient = outputGradient + (n * g.outputChannels + outputChannel) * outputPlane
                         let tapSums = sums.baseAddress! + q * taps
-                        if let layout, let scratch, inputIsFinite {
+                        if inputIsFinite {
                             layout.fillFlat(F.self, scratch.flat, from: gradient)
                             if isFinite(scratch.flat, count: layout.flatCount) {
                                 for tap in 0..<taps {
