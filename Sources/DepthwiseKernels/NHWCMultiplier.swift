@@ -17,7 +17,7 @@ extension NHWCKernels {
         let bandsPerImage = (g.outputHeight + bandRows - 1) / bandRows
         let inputRowsPerBand = min(g.inputHeight, (bandRows - 1) * sh + (g.filterHeight - 1) * g.dilations.height + 1)
         Parallel.forEach(g.batch * bandsPerImage, threadCount: threadCount, work: g.multiplyAddCount) { bands in
-            let expanded = Scratch<T>(count: inputRowsPerBand * g.inputWidth * k)
+            let expanded = Scratch<T>(count: max(1, inputRowsPerBand * g.inputWidth * k))  // never empty: its address is passed on
             defer { expanded.deallocate() }
             for band in bands {
                 let (n, b) = band.quotientAndRemainder(dividingBy: bandsPerImage)
