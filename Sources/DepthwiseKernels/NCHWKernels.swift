@@ -122,7 +122,7 @@ public enum NCHWKernels<F: VectorFamily> {
                             layout.fillFlat(F.self, scratch.flat, from: gradient)
                             if isFinite(scratch.flat, count: layout.flatCount) {
                                 for tap in 0..<taps {
-                                    tapSums[tap] += dotProduct(layout.flatCount, scratch.flat, scratch.phases + scratch.offsets[tap])
+                                    tapSums[tap] += dot(layout.flatCount, scratch.flat, scratch.phases + scratch.offsets[tap], stride: 1)
                                 }
                                 continue
                             }
@@ -183,28 +183,6 @@ public enum NCHWKernels<F: VectorFamily> {
             sum.store(to: scratch.flat + o)
             o += lanes
         }
-    }
-
-    /// The sum of a[i] * b[i] for i in 0..<count, where count is a whole number of registers:
-    /// four registers of partial sums, added in a fixed order.
-    @inlinable
-    static func dotProduct(_ count: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>) -> T {
-        typealias R = F.Register
-        let lanes = R.laneCount
-        var (s0, s1, s2, s3) = (R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0))
-        var i = 0
-        while i + 4 * lanes <= count {
-            s0 = s0.multiplyAdd(R(loading: a + i), R(loading: b + i))
-            s1 = s1.multiplyAdd(R(loading: a + i + lanes), R(loading: b + i + lanes))
-            s2 = s2.multiplyAdd(R(loading: a + i + 2 * lanes), R(loading: b + i + 2 * lanes))
-            s3 = s3.multiplyAdd(R(loading: a + i + 3 * lanes), R(loading: b + i + 3 * lanes))
-            i += 4 * lanes
-        }
-        while i < count {
-            s0 = s0.multiplyAdd(R(loading: a + i), R(loading: b + i))
-            i += lanes
-        }
-        return ((s0 + s1) + (s2 + s3)).laneSum()
     }
 
     /// Whether `values[0..<count]` holds neither an infinity nor a NaN: value * 0 is NaN exactly then.

@@ -114,26 +114,39 @@ extension NCHWKernels {
     ) where V.Element == T {
         let scale = V(broadcasting: scale)
         while i + V.laneCount <= count {
-            let values =
-                sourceStride == 1
-                ? V(loading: source + i) : V(loading: source + i * sourceStride, stride: sourceStride)
+            let values: V = load(source, i, stride: sourceStride)
             V(loading: target + i).multiplyAdd(scale, values).store(to: target + i)
             i += V.laneCount
         }
     }
 
-    /// The sum of a[i] * b[i * bStride] for i in 0..<count, in a fixed order.
+    /// The sum of a[i] * b[i * bStride] for i in 0..<count, in a fixed order: four registers of
+    /// independent partial sums (which hide the add latency), then narrow vectors, then lanes.
     @inlinable @inline(__always)
     public static func dot(_ count: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, stride bStride: Int) -> T {
+        typealias R = F.Register
+        let lanes = R.laneCount
+        var (s0, s1, s2, s3) = (R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0))
         var i = 0
-        let wide = dot(F.Wide.self, count, a, b, bStride, &i)
-        let narrow = dot(F.Narrow.self, count, a, b, bStride, &i)
-        var sum = wide + narrow
+        while i + 4 * lanes <= count {
+            s0 = s0.multiplyAdd(R(loading: a + i), load(b, i, stride: bStride))
+            s1 = s1.multiplyAdd(R(loading: a + i + lanes), load(b, i + lanes, stride: bStride))
+            s2 = s2.multiplyAdd(R(loading: a + i + 2 * lanes), load(b, i + 2 * lanes, stride: bStride))
+            s3 = s3.multiplyAdd(R(loading: a + i + 3 * lanes), load(b, i + 3 * lanes, stride: bStride))
+            i += 4 * lanes
+        }
+        var sum = ((s0 + s1) + (s2 + s3)).laneSum() + dot(F.Narrow.self, count, a, b, bStride, &i)
         while i < count {
             sum += a[i] * b[i * bStride]
             i += 1
         }
         return sum
+    }
+
+    /// Elements i, i+1, ... of a row whose elements lie `stride` apart.
+    @inlinable @inline(__always)
+    static func load<V: KernelVector>(_ row: UnsafePointer<T>, _ i: Int, stride: Int) -> V where V.Element == T {
+        stride == 1 ? V(loading: row + i) : V(loading: row + i * stride, stride: stride)
     }
 
     @inlinable @inline(__always)
@@ -143,8 +156,7 @@ extension NCHWKernels {
         guard i + V.laneCount <= count else { return 0 }
         var sum = V(broadcasting: 0)
         while i + V.laneCount <= count {
-            let values = bStride == 1 ? V(loading: b + i) : V(loading: b + i * bStride, stride: bStride)
-            sum = sum.multiplyAdd(V(loading: a + i), values)
+            sum = sum.multiplyAdd(V(loading: a + i), load(b, i, stride: bStride))
             i += V.laneCount
         }
         return sum.laneSum()
