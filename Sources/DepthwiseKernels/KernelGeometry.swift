@@ -41,9 +41,12 @@ public struct KernelGeometry: Sendable {
         ((kh * filterWidth + kw) * channels + c) * multiplier + q
     }
 
+    @inlinable public var inputCount: Int { batch * inputHeight * inputWidth * channels }
+    @inlinable public var filterCount: Int { filterHeight * filterWidth * outputChannels }
+    @inlinable public var outputCount: Int { batch * outputHeight * outputWidth * outputChannels }
+
     /// Multiply-adds in one pass of the convolution, saturating at `Int.max`.
     @inlinable public var multiplyAddCount: Int {
-        let outputCount = batch * outputHeight * outputWidth * outputChannels
         let (count, overflow) = outputCount.multipliedReportingOverflow(by: filterHeight * filterWidth)
         return overflow ? .max : count
     }

@@ -15,13 +15,13 @@ public enum KernelLayout: Sendable {
 
 /// A call to the SIMD kernels: what to compute, on which geometry and buffers.
 ///
-/// Buffers hold exactly the geometry's element counts of `Float`s or `Double`s (as named
-/// by `isDouble`); every result element is written and nothing outside them is touched.
+/// Buffers hold exactly the geometry's element counts of `precision`'s elements; every
+/// result element is written and nothing outside them is touched.
 public struct KernelRun {
     public var operation: KernelOperation
     public var layout: KernelLayout
     public var geometry: KernelGeometry
-    public var isDouble: Bool
+    public var precision: KernelPrecision
     public var a: UnsafeRawPointer
     public var b: UnsafeRawPointer
     public var result: UnsafeMutableRawPointer
@@ -29,10 +29,10 @@ public struct KernelRun {
 
     @inlinable
     public init(
-        operation: KernelOperation, layout: KernelLayout, geometry: KernelGeometry, isDouble: Bool,
+        operation: KernelOperation, layout: KernelLayout, geometry: KernelGeometry, precision: KernelPrecision,
         a: UnsafeRawPointer, b: UnsafeRawPointer, result: UnsafeMutableRawPointer, threadCount: Int
     ) {
-        (self.operation, self.layout, self.geometry, self.isDouble) = (operation, layout, geometry, isDouble)
+        (self.operation, self.layout, self.geometry, self.precision) = (operation, layout, geometry, precision)
         (self.a, self.b, self.result, self.threadCount) = (a, b, result, threadCount)
     }
 
@@ -40,9 +40,15 @@ public struct KernelRun {
     /// instruction set, which compiles the kernels for it.
     @inlinable
     public func run<I: InstructionSet>(on _: I.Type) {
-        if isDouble { run(I.Float64.self) } else { run(I.Float32.self) }
+        switch precision {
+        case .float32: run(I.Float32.self)
+        case .float64: run(I.Float64.self)
+        case .float16: HalfPrecisionKernels<I.Float32, Float16Format>.run(self)
+        case .bfloat16: HalfPrecisionKernels<I.Float32, BFloat16Format>.run(self)
+        }
     }
 
+    /// Runs the call on buffers of `F.Scalar`.
     @inlinable
     func run<F: VectorFamily>(_: F.Type) {
         let (a, b, result) = (

@@ -17,7 +17,9 @@ extension NHWCKernels {
             let (input, filter, output) = shared.value
             for item in items {
                 let (row, slice) = item.quotientAndRemainder(dividingBy: slices)
-                forwardRow(g, row: row, channels: channelSlice(slice, of: slices, g), firstInputRow: 0, input, filter, output)
+                forwardRow(
+                    g, row: row, channels: channelSlice(slice, of: slices, g), firstInputRow: 0, input, filter,
+                    firstOutputRow: 0, output)
             }
         }
     }
@@ -45,11 +47,12 @@ extension NHWCKernels {
     }
 
     /// Computes `channels` of output row `row` (of `batch * outputHeight`) from an input whose
-    /// first row is row `firstInputRow` (of `batch * inputHeight`), with `outputChannels` channels.
+    /// first row is row `firstInputRow` (of `batch * inputHeight`), with `outputChannels` channels,
+    /// into an output whose first row is row `firstOutputRow`.
     @inlinable
     static func forwardRow(
         _ g: KernelGeometry, row: Int, channels: Range<Int>, firstInputRow: Int, _ input: UnsafePointer<T>,
-        _ filter: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>
+        _ filter: UnsafePointer<T>, firstOutputRow: Int, _ output: UnsafeMutablePointer<T>
     ) {
         let k = g.outputChannels
         let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
@@ -68,7 +71,7 @@ extension NHWCKernels {
                     + ow * g.strides.width - g.padLeft) * k,
                 rowStep: g.dilations.height * g.inputWidth * k, columnStep: g.dilations.width * k,
                 filterWidth: g.filterWidth, channels: k, channelEnd: channels.upperBound)
-            let pixel = output + (row * g.outputWidth + ow) * k
+            let pixel = output + ((row - firstOutputRow) * g.outputWidth + ow) * k
             if interior.contains(ow) && ow <= lastBlock {
                 let rest = convolveBlock(taps, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel)
                 for column in 0..<blockColumns {

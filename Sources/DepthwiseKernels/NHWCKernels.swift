@@ -11,12 +11,19 @@ public enum NHWCKernels<F: VectorFamily> {
     public static func expand(
         _ g: KernelGeometry, rows: Range<Int>, input: UnsafePointer<T>, into expanded: UnsafeMutablePointer<T>
     ) {
-        let (c, m) = (g.channels, g.multiplier)
-        let rowSize = g.inputWidth * c
-        let source = input + rows.lowerBound * rowSize
-        let count = rows.count * rowSize
+        let rowSize = g.inputWidth * g.channels
         // Vector loads may read past the rows, but not past the input.
-        let readable = (g.batch * g.inputHeight - rows.lowerBound) * rowSize
+        expand(
+            g, count: rows.count * rowSize, readable: (g.batch * g.inputHeight - rows.lowerBound) * rowSize,
+            from: input + rows.lowerBound * rowSize, into: expanded)
+    }
+
+    /// expanded[i*M + q] = source[i] for i in 0..<count, reading no element past source[readable - 1].
+    @inlinable
+    static func expand(
+        _ g: KernelGeometry, count: Int, readable: Int, from source: UnsafePointer<T>, into expanded: UnsafeMutablePointer<T>
+    ) {
+        let m = g.multiplier
         var i = 0
         switch m {  // constant repeat counts, which compile to shuffles
         case 2: expand(F.Register.self, times: 2, count, readable, source, expanded, &i)

@@ -10,31 +10,64 @@ extension NHWCKernels {
         _ g: KernelGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<T>, threadCount: Int
     ) {
-        let (k, sh) = (g.outputChannels, g.strides.height)
-        // Up to 8 output rows per band, fewer where that would leave threads idle. Each output
-        // is computed the same way whatever the band, so this does not change the results.
-        let bandRows = max(1, min(8, g.outputHeight, g.batch * g.outputHeight / (4 * max(1, threadCount))))
-        let bandsPerImage = (g.outputHeight + bandRows - 1) / bandRows
-        let inputRowsPerBand = min(g.inputHeight, (bandRows - 1) * sh + (g.filterHeight - 1) * g.dilations.height + 1)
-        Parallel.forEach(g.batch * bandsPerImage, threadCount: threadCount, work: g.multiplyAddCount) { bands in
-            let expanded = Scratch<T>(count: max(1, inputRowsPerBand * g.inputWidth * k))  // never empty: its address is passed on
-            defer { expanded.deallocate() }
-            for band in bands {
-                let (n, b) = band.quotientAndRemainder(dividingBy: bandsPerImage)
-                let rows = (b * bandRows)..<min(g.outputHeight, (b + 1) * bandRows)
-                // The input rows that the band's filter taps read.
-                let first = min(g.inputHeight, max(0, rows.lowerBound * sh - g.padTop))
-                let end = max(
-                    first,
-                    min(g.inputHeight, (rows.upperBound - 1) * sh - g.padTop + (g.filterHeight - 1) * g.dilations.height + 1))
-                let firstInputRow = n * g.inputHeight + first
-                expand(g, rows: firstInputRow..<(firstInputRow + end - first), input: input, into: expanded.baseAddress!)
-                for oh in rows {
-                    forwardRow(
-                        g, row: n * g.outputHeight + oh, channels: 0..<k, firstInputRow: firstInputRow, expanded.baseAddress!,
-                        filter, output)
+        let bands = ForwardBands(g, threadCount: threadCount)
+        let workspaceBytes = bands.inputElementsPerBand * MemoryLayout<T>.stride
+        Parallel.forEach(bands.count, threadCount: threadCount, work: g.multiplyAddCount) { items in
+            Workspace.withMemory(byteCount: workspaceBytes) { memory in
+                let expanded = memory.bindMemory(to: T.self, capacity: bands.inputElementsPerBand)
+                for band in items {
+                    let (outputRows, inputRows) = bands.rows(of: band)
+                    expand(g, rows: inputRows, input: input, into: expanded)
+                    for row in outputRows {
+                        forwardRow(
+                            g, row: row, channels: 0..<g.outputChannels, firstInputRow: inputRows.lowerBound, expanded,
+                            filter, firstOutputRow: 0, output)
+                    }
                 }
             }
+        }
+    }
+
+    /// The forward pass's output rows in bands of up to 8 rows of one image, and the input
+    /// rows each band reads.
+    @usableFromInline
+    struct ForwardBands {
+        @usableFromInline let geometry: KernelGeometry
+        @usableFromInline let rowsPerBand: Int
+        @usableFromInline let bandsPerImage: Int
+        /// The most input rows a band reads, times `inputWidth * outputChannels`.
+        @usableFromInline let inputElementsPerBand: Int
+
+        @inlinable
+        init(_ g: KernelGeometry, threadCount: Int) {
+            geometry = g
+            // Fewer rows where 8 would leave threads idle. Each output is computed the same
+            // way whatever the band, so this does not change the results.
+            rowsPerBand = max(1, min(8, g.outputHeight, g.batch * g.outputHeight / (4 * max(1, threadCount))))
+            bandsPerImage = (g.outputHeight + rowsPerBand - 1) / rowsPerBand
+            let inputRows = min(g.inputHeight, (rowsPerBand - 1) * g.strides.height + (g.filterHeight - 1) * g.dilations.height + 1)
+            inputElementsPerBand = inputRows * g.inputWidth * g.outputChannels
+        }
+
+        @inlinable var count: Int { geometry.batch * bandsPerImage }
+
+        /// The rows of band `band` (of `batch * outputHeight`), and the input rows (of
+        /// `batch * inputHeight`) that their filter taps read.
+        @inlinable
+        func rows(of band: Int) -> (output: Range<Int>, input: Range<Int>) {
+            let g = geometry
+            let (n, b) = band.quotientAndRemainder(dividingBy: bandsPerImage)
+            let rows = (b * rowsPerBand)..<min(g.outputHeight, (b + 1) * rowsPerBand)
+            let first = min(g.inputHeight, max(0, rows.lowerBound * g.strides.height - g.padTop))
+            let end = max(
+                first,
+                min(
+                    g.inputHeight,
+                    (rows.upperBound - 1) * g.strides.height - g.padTop + (g.filterHeight - 1) * g.dilations.height + 1))
+            let (outputBase, inputBase) = (n * g.outputHeight, n * g.inputHeight)
+            return (
+                (outputBase + rows.lowerBound)..<(outputBase + rows.upperBound), (inputBase + first)..<(inputBase + end)
+            )
         }
     }
 }

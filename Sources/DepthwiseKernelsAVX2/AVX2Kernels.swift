@@ -7,14 +7,6 @@ package enum AVX2Kernels: CompiledKernels {
         call.run(on: AVX2Instructions.self)
     }
 
-    package static func widen(_ source: UnsafePointer<Float16>, into target: UnsafeMutablePointer<Float>, count: Int) {
-        AVX2Instructions.widen(source, into: target, count: count)
-    }
-
-    package static func narrow(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float16>, count: Int) {
-        AVX2Instructions.narrow(source, into: target, count: count)
-    }
-
     package static func peakMultiplyAddsPerSecond(isDouble: Bool, threads: Int) -> Double {
         AVX2Instructions.peakMultiplyAddsPerSecond(isDouble: isDouble, threads: threads)
     }

@@ -7,14 +7,6 @@ package enum AVX512Kernels: CompiledKernels {
         call.run(on: AVX512Instructions.self)
     }
 
-    package static func widen(_ source: UnsafePointer<Float16>, into target: UnsafeMutablePointer<Float>, count: Int) {
-        AVX512Instructions.widen(source, into: target, count: count)
-    }
-
-    package static func narrow(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float16>, count: Int) {
-        AVX512Instructions.narrow(source, into: target, count: count)
-    }
-
     package static func peakMultiplyAddsPerSecond(isDouble: Bool, threads: Int) -> Double {
         AVX512Instructions.peakMultiplyAddsPerSecond(isDouble: isDouble, threads: threads)
     }

@@ -1,7 +1,7 @@
 import DepthwiseConvolution
 import Testing
 
-/// The same bits for every thread count, and for every repeated run.
+/// The same bits for every thread count, and for every repeated run; the same sums in every precision.
 @Suite struct DeterminismTests {
     static let geometries = [
         Geometry(batch: 2, height: 33, width: 29, channels: 19, multiplier: 2, filter: HeightWidth(3), strides: 1, padding: .same),
@@ -25,6 +25,31 @@ import Testing
                 }
                 let again = try problem.compute(computation, kernels: kernels, threads: 2)
                 #expect(again.scalars.map(\.bitPattern) == single.scalars.map(\.bitPattern))
+            }
+        }
+    }
+
+    /// Float16 and bfloat16 compute the very sums of the `Float` kernels and round each once,
+    /// whether they convert a band of rows at a time or whole tensors.
+    @Test(arguments: geometries, DataFormat.allCases)
+    func halfPrecisionRoundsTheFloatResult(_ geometry: Geometry, format: DataFormat) throws {
+        try expectRoundedFloatResult(Float16.self, geometry, format)
+        try expectRoundedFloatResult(BFloat16.self, geometry, format)
+    }
+
+    private func expectRoundedFloatResult<H: DepthwiseScalar>(_: H.Type, _ geometry: Geometry, _ format: DataFormat) throws {
+        // The random values are exact in every precision: both problems hold the same values.
+        var random = SeededGenerator(seed: 5)
+        let half = try geometry.problem(H.self, format: format, using: &random)
+        random = SeededGenerator(seed: 5)
+        let float = try geometry.problem(Float.self, format: format, using: &random)
+        for computation in Computation.allCases {
+            for kernels in ExecutionOptions.Kernels.simdPaths {
+                let rounded = try float.compute(computation, kernels: kernels).scalars.map { H(Double($0)) }
+                for threads in [1, 3] {
+                    let result = try half.compute(computation, kernels: kernels, threads: threads)
+                    #expect(result.scalars == rounded, "\(H.scalarType) \(kernels) \(computation) \(format) with \(threads) threads")
+                }
             }
         }
     }

@@ -8,14 +8,6 @@ enum PortableKernels: CompiledKernels {
         call.run(on: PortableInstructions.self)
     }
 
-    static func widen(_ source: UnsafePointer<Float16>, into target: UnsafeMutablePointer<Float>, count: Int) {
-        PortableInstructions.widen(source, into: target, count: count)
-    }
-
-    static func narrow(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float16>, count: Int) {
-        PortableInstructions.narrow(source, into: target, count: count)
-    }
-
     static func peakMultiplyAddsPerSecond(isDouble: Bool, threads: Int) -> Double {
         PortableInstructions.peakMultiplyAddsPerSecond(isDouble: isDouble, threads: threads)
     }
