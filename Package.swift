@@ -67,7 +67,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "DepthwiseConvolutionTests",
-            dependencies: ["DepthwiseConvolution", "GoldenFixtures"]
+            dependencies: ["DepthwiseConvolution", "DepthwiseKernels", "GoldenFixtures"]
         ),
         .testTarget(
             name: "DepthwiseLayersTests",

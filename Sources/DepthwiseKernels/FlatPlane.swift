@@ -183,7 +183,7 @@ extension FlatPlane {
 }
 
 /// Working memory for the flat convolution of one plane: the phases, the flat result, and
-/// each tap's weight and offset.
+/// each tap's weight and offset, carved out of a thread's workspace.
 @usableFromInline
 struct FlatScratch<T: KernelScalar> {
     @usableFromInline let phases: UnsafeMutablePointer<T>
@@ -191,24 +191,35 @@ struct FlatScratch<T: KernelScalar> {
     @usableFromInline let weights: UnsafeMutablePointer<T>
     @usableFromInline let offsets: UnsafeMutablePointer<Int>
 
+    /// The bytes of memory ``init(_:memory:)`` takes: each part rounded up to 64 bytes.
     @inlinable
-    init(_ layout: FlatPlane) {
-        phases = .allocate(capacity: layout.phaseCount * layout.phaseSize)
-        phases.initialize(repeating: 0, count: layout.phaseCount * layout.phaseSize)
-        flat = .allocate(capacity: layout.flatCount)
-        weights = .allocate(capacity: layout.tapCount)
-        offsets = .allocate(capacity: layout.tapCount)
+    static func byteCount(_ layout: FlatPlane) -> Int {
+        let stride = MemoryLayout<T>.stride
+        return rounded(layout.phaseCount * layout.phaseSize * stride) + rounded(layout.flatCount * stride)
+            + rounded(layout.tapCount * stride) + rounded(layout.tapCount * MemoryLayout<Int>.stride)
+    }
+
+    @inlinable
+    static func rounded(_ bytes: Int) -> Int { (bytes + 63) & ~63 }
+
+    /// Carves the parts out of `memory` (``byteCount(_:)`` bytes, 64-byte aligned), zeroes
+    /// the phases (whose padding the fills never write) and computes the tap offsets.
+    @inlinable
+    init(_ layout: FlatPlane, memory: UnsafeMutableRawPointer) {
+        let phaseCount = layout.phaseCount * layout.phaseSize
+        var next = memory
+        func take<E>(_: E.Type, _ count: Int) -> UnsafeMutablePointer<E> {
+            defer { next += Self.rounded(count * MemoryLayout<E>.stride) }
+            return next.bindMemory(to: E.self, capacity: count)
+        }
+        phases = take(T.self, phaseCount)
+        flat = take(T.self, layout.flatCount)
+        weights = take(T.self, layout.tapCount)
+        offsets = take(Int.self, layout.tapCount)
+        phases.initialize(repeating: 0, count: phaseCount)
         for tap in 0..<layout.tapCount {
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: layout.g.filterWidth)
             offsets[tap] = layout.tapOffset(kh, kw)
         }
-    }
-
-    @inlinable
-    func deallocate() {
-        phases.deallocate()
-        flat.deallocate()
-        weights.deallocate()
-        offsets.deallocate()
     }
 }

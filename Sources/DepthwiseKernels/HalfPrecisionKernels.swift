@@ -45,17 +45,17 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
             case .backpropInput: (a: g.outputCount, b: g.filterCount, result: g.inputCount)
             case .backpropFilter: (a: g.inputCount, b: g.outputCount, result: g.filterCount)
             }
-        let wide = Scratch<Float>(count: counts.a + counts.b + counts.result)
-        defer { wide.deallocate() }
-        let (wideA, wideB, wideResult) = (
-            wide.baseAddress!, wide.baseAddress! + counts.a, wide.baseAddress! + counts.a + counts.b
-        )
-        widen(a, into: wideA, count: counts.a, threadCount: call.threadCount)
-        widen(b, into: wideB, count: counts.b, threadCount: call.threadCount)
-        var widened = call
-        (widened.precision, widened.a, widened.b, widened.result) = (.float32, .init(wideA), .init(wideB), .init(wideResult))
-        widened.run(F.self)
-        narrow(wideResult, into: result, count: counts.result, threadCount: call.threadCount)
+        let total = counts.a + counts.b + counts.result
+        Workspace.withMemory(byteCount: total * MemoryLayout<Float>.stride) { memory in
+            let wideA = memory.bindMemory(to: Float.self, capacity: total)
+            let (wideB, wideResult) = (wideA + counts.a, wideA + counts.a + counts.b)
+            widen(a, into: wideA, count: counts.a, threadCount: call.threadCount)
+            widen(b, into: wideB, count: counts.b, threadCount: call.threadCount)
+            var widened = call
+            (widened.precision, widened.a, widened.b, widened.result) = (.float32, .init(wideA), .init(wideB), .init(wideResult))
+            widened.run(F.self)
+            narrow(wideResult, into: result, count: counts.result, threadCount: call.threadCount)
+        }
     }
 
     /// target[i] = H.widen(source[i]) for i in 0..<count, in parallel.

@@ -25,23 +25,23 @@ public enum NCHWKernels<F: VectorFamily> {
         }
         // One work item per input plane, which serves its M output planes.
         Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { items in
-            let scratch = FlatScratch<T>(layout)
-            defer { scratch.deallocate() }
-            for item in items {
-                let (n, c) = item.quotientAndRemainder(dividingBy: g.channels)
-                layout.fill(F.self, scratch.phases, from: input + item * g.inputHeight * g.inputWidth)
-                for q in 0..<g.multiplier {
-                    let plane = n * g.outputChannels + c * g.multiplier + q
-                    for tap in 0..<layout.tapCount {
-                        let (kh, kw) = tap.quotientAndRemainder(dividingBy: g.filterWidth)
-                        scratch.weights[tap] = filter[g.filterOffset(kh, kw, c, q)]
+            withFlatScratch(layout) { scratch in
+                for item in items {
+                    let (n, c) = item.quotientAndRemainder(dividingBy: g.channels)
+                    layout.fill(F.self, scratch.phases, from: input + item * g.inputHeight * g.inputWidth)
+                    for q in 0..<g.multiplier {
+                        let plane = n * g.outputChannels + c * g.multiplier + q
+                        for tap in 0..<layout.tapCount {
+                            let (kh, kw) = tap.quotientAndRemainder(dividingBy: g.filterWidth)
+                            scratch.weights[tap] = filter[g.filterOffset(kh, kw, c, q)]
+                        }
+                        guard isFinite(scratch.weights, count: layout.tapCount) else {
+                            forwardPlane(g, plane, input, filter, output)
+                            continue
+                        }
+                        convolve(layout, scratch)
+                        layout.copyRows(F.self, scratch.flat, to: output + plane * outputPlane, adding: false)
                     }
-                    guard isFinite(scratch.weights, count: layout.tapCount) else {
-                        forwardPlane(g, plane, input, filter, output)
-                        continue
-                    }
-                    convolve(layout, scratch)
-                    layout.copyRows(F.self, scratch.flat, to: output + plane * outputPlane, adding: false)
                 }
             }
         }
@@ -66,22 +66,23 @@ public enum NCHWKernels<F: VectorFamily> {
         }
         let lastTap = layout.tapCount - 1
         Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { items in
-            let scratch = FlatScratch<T>(layout)
-            defer { scratch.deallocate() }
-            for item in items {
-                let (n, c) = item.quotientAndRemainder(dividingBy: g.channels)
-                for q in 0..<g.multiplier {
-                    for tap in 0..<layout.tapCount {
-                        let (kh, kw) = (lastTap - tap).quotientAndRemainder(dividingBy: g.filterWidth)
-                        scratch.weights[tap] = filter[g.filterOffset(kh, kw, c, q)]
+            withFlatScratch(layout) { scratch in
+                for item in items {
+                    let (n, c) = item.quotientAndRemainder(dividingBy: g.channels)
+                    for q in 0..<g.multiplier {
+                        for tap in 0..<layout.tapCount {
+                            let (kh, kw) = (lastTap - tap).quotientAndRemainder(dividingBy: g.filterWidth)
+                            scratch.weights[tap] = filter[g.filterOffset(kh, kw, c, q)]
+                        }
+                        guard isFinite(scratch.weights, count: layout.tapCount) else {
+                            backpropInputPlane(g, item, outputGradient, filter, inputGradient)
+                            break
+                        }
+                        layout.fill(
+                            F.self, scratch.phases, from: outputGradient + (n * g.outputChannels + c * g.multiplier + q) * outputPlane)
+                        convolve(layout, scratch)
+                        layout.copyRows(F.self, scratch.flat, to: inputGradient + item * inputPlane, adding: q > 0)
                     }
-                    guard isFinite(scratch.weights, count: layout.tapCount) else {
-                        backpropInputPlane(g, item, outputGradient, filter, inputGradient)
-                        break
-                    }
-                    layout.fill(F.self, scratch.phases, from: outputGradient + (n * g.outputChannels + c * g.multiplier + q) * outputPlane)
-                    convolve(layout, scratch)
-                    layout.copyRows(F.self, scratch.flat, to: inputGradient + item * inputPlane, adding: q > 0)
                 }
             }
         }
@@ -100,43 +101,50 @@ public enum NCHWKernels<F: VectorFamily> {
         let layout = FlatPlane(g, lanes: F.Register.laneCount)
         let taps = g.filterHeight * g.filterWidth
         Parallel.forEach(g.channels, threadCount: threadCount, work: g.multiplyAddCount) { channels in
-            let scratch = FlatScratch<T>(layout)  // empty where the layout is not usable
             let sums = Scratch<T>(count: taps * g.multiplier)
-            defer {
-                scratch.deallocate()
-                sums.deallocate()
-            }
-            for c in channels {
-                sums.update(repeating: 0)
-                for n in 0..<g.batch {
-                    var inputIsFinite = false
-                    if layout.isUsable {
-                        layout.fill(F.self, scratch.phases, from: input + (n * g.channels + c) * inputPlane)
-                        inputIsFinite = isFinite(scratch.phases, count: layout.phaseCount * layout.phaseSize)
+            defer { sums.deallocate() }
+            withFlatScratch(layout) { scratch in  // empty parts where the layout is not usable
+                for c in channels {
+                    sums.update(repeating: 0)
+                    for n in 0..<g.batch {
+                        var inputIsFinite = false
+                        if layout.isUsable {
+                            layout.fill(F.self, scratch.phases, from: input + (n * g.channels + c) * inputPlane)
+                            inputIsFinite = isFinite(scratch.phases, count: layout.phaseCount * layout.phaseSize)
+                        }
+                        for q in 0..<g.multiplier {
+                            let outputChannel = c * g.multiplier + q
+                            let gradient = outputGradient + (n * g.outputChannels + outputChannel) * outputPlane
+                            let tapSums = sums.baseAddress! + q * taps
+                            if inputIsFinite {
+                                layout.fillFlat(F.self, scratch.flat, from: gradient)
+                                if isFinite(scratch.flat, count: layout.flatCount) {
+                                    for tap in 0..<taps {
+                                        tapSums[tap] += dot(
+                                            layout.flatCount, scratch.flat, scratch.phases + scratch.offsets[tap], stride: 1)
+                                    }
+                                    continue
+                                }
+                            }
+                            accumulateFilterGradientPlane(g, n: n, outputChannel: outputChannel, input, outputGradient, into: tapSums)
+                        }
                     }
                     for q in 0..<g.multiplier {
-                        let outputChannel = c * g.multiplier + q
-                        let gradient = outputGradient + (n * g.outputChannels + outputChannel) * outputPlane
-                        let tapSums = sums.baseAddress! + q * taps
-                        if inputIsFinite {
-                            layout.fillFlat(F.self, scratch.flat, from: gradient)
-                            if isFinite(scratch.flat, count: layout.flatCount) {
-                                for tap in 0..<taps {
-                                    tapSums[tap] += dot(layout.flatCount, scratch.flat, scratch.phases + scratch.offsets[tap], stride: 1)
-                                }
-                                continue
-                            }
+                        for tap in 0..<taps {
+                            let (kh, kw) = tap.quotientAndRemainder(dividingBy: g.filterWidth)
+                            filterGradient[g.filterOffset(kh, kw, c, q)] = sums[q * taps + tap]
                         }
-                        accumulateFilterGradientPlane(g, n: n, outputChannel: outputChannel, input, outputGradient, into: tapSums)
-                    }
-                }
-                for q in 0..<g.multiplier {
-                    for tap in 0..<taps {
-                        let (kh, kw) = tap.quotientAndRemainder(dividingBy: g.filterWidth)
-                        filterGradient[g.filterOffset(kh, kw, c, q)] = sums[q * taps + tap]
                     }
                 }
             }
+        }
+    }
+
+    /// Calls `body` with working memory for `layout` from the calling thread's workspace.
+    @inlinable
+    static func withFlatScratch(_ layout: FlatPlane, _ body: (FlatScratch<T>) -> Void) {
+        Workspace.withMemory(byteCount: FlatScratch<T>.byteCount(layout)) { memory in
+            body(FlatScratch<T>(layout, memory: memory))
         }
     }
 
