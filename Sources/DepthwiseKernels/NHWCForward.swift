@@ -58,36 +58,47 @@ extension NHWCKernels {
         let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
         let filterRows = g.validFilterRows(forOutputRow: oh)
         let outputColumnStep = g.strides.width * k
-        // Columns whose taps all lie inside the input go in blocks of `blockColumns`. The last
-        // block may overlap the one before: it computes those columns again, to the same bits.
+        // Columns whose taps all lie inside the input go in blocks of 8 columns. In rows of at
+        // least 8 such columns, the last block may overlap the one before: it computes those
+        // columns again, to the same bits. Narrower rows take blocks of 4, then single columns.
         let interior = g.interiorOutputColumns
-        let lastBlock = interior.count >= blockColumns ? interior.upperBound - blockColumns : -1
         var ow = 0
         while ow < g.outputWidth {
+            let blockable = interior.contains(ow) ? interior.upperBound - ow : 0
+            var (start, block) = (ow, 1)
+            if blockable >= 8 {
+                block = 8
+            } else if blockable > 0 && interior.count >= 8 {
+                (start, block) = (interior.upperBound - 8, 8)
+            } else if blockable >= 4 {
+                block = 4
+            }
             let taps = Taps(
-                rows: filterRows, columns: g.validFilterColumns(forOutputColumn: ow),
+                rows: filterRows, columns: g.validFilterColumns(forOutputColumn: start),
                 // Offset of tap (0, 0); taps outside the input are never read.
                 origin: ((n * g.inputHeight + oh * g.strides.height - g.padTop - firstInputRow) * g.inputWidth
-                    + ow * g.strides.width - g.padLeft) * k,
+                    + start * g.strides.width - g.padLeft) * k,
                 rowStep: g.dilations.height * g.inputWidth * k, columnStep: g.dilations.width * k,
                 filterWidth: g.filterWidth, channels: k, channelEnd: channels.upperBound)
-            let pixel = output + ((row - firstOutputRow) * g.outputWidth + ow) * k
-            if interior.contains(ow) && ow <= lastBlock {
-                let rest = convolveBlock(taps, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel)
-                for column in 0..<blockColumns {
+            let pixel = output + ((row - firstOutputRow) * g.outputWidth + start) * k
+            ow = start + block
+            if block > 1 {
+                let rest =
+                    block == 8
+                    ? convolveBlock(taps, columns: 8, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel)
+                    : convolveBlock(taps, columns: 4, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel)
+                for column in 0..<block {
                     let taps = taps.shifted(by: column * outputColumnStep)
                     var c = rest
                     convolve(F.Narrow.self, taps, input, filter, pixel + column * k, &c)
                     convolve(F.Single.self, taps, input, filter, pixel + column * k, &c)
                 }
-                ow = ow == lastBlock ? ow + blockColumns : min(ow + blockColumns, lastBlock)
             } else {
                 var c = channels.lowerBound
                 convolveFourRegisters(taps, input, filter, pixel, &c)
                 convolve(F.Register.self, taps, input, filter, pixel, &c)
                 convolve(F.Narrow.self, taps, input, filter, pixel, &c)
                 convolve(F.Single.self, taps, input, filter, pixel, &c)
-                ow += 1
             }
         }
     }
@@ -174,20 +185,18 @@ extension NHWCKernels {
         }
     }
 
-    /// Output columns computed together by ``convolveBlock(_:outputColumnStep:from:_:_:_:)``.
-    @inlinable static var blockColumns: Int { 8 }
-
-    /// Computes `blockColumns` neighbouring output pixels, all of whose taps lie inside the input
-    /// (every filter column), one register of channels at a time from channel `first`, for as many
-    /// registers as fit; returns the first channel left. Each filter vector is loaded once for the
-    /// eight pixels, and the eight sums are independent, which hides the multiply-add latency.
+    /// Computes `columns` (4 or 8, a constant at each call) neighbouring output pixels, all of
+    /// whose taps lie inside the input (every filter column), one register of channels at a time
+    /// from channel `first`, for as many registers as fit; returns the first channel left. Each
+    /// filter vector is loaded once for the block, and the sums are independent, which hides the
+    /// multiply-add latency.
     @inlinable @inline(__always)
     static func convolveBlock(
-        _ taps: Taps, outputColumnStep step: Int, from first: Int, _ input: UnsafePointer<T>, _ filter: UnsafePointer<T>,
-        _ pixel: UnsafeMutablePointer<T>
+        _ taps: Taps, columns: Int, outputColumnStep step: Int, from first: Int, _ input: UnsafePointer<T>,
+        _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<T>
     ) -> Int {
         typealias R = F.Register
-        let k = taps.channels
+        let (k, wide) = (taps.channels, columns == 8)
         var c = first
         while c + R.laneCount <= taps.channelEnd {
             var (s0, s1, s2, s3) = (R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0))
@@ -203,10 +212,12 @@ extension NHWCKernels {
                     s1 = s1.multiplyAdd(R(loading: p + step), w)
                     s2 = s2.multiplyAdd(R(loading: p + 2 &* step), w)
                     s3 = s3.multiplyAdd(R(loading: p + 3 &* step), w)
-                    s4 = s4.multiplyAdd(R(loading: p + 4 &* step), w)
-                    s5 = s5.multiplyAdd(R(loading: p + 5 &* step), w)
-                    s6 = s6.multiplyAdd(R(loading: p + 6 &* step), w)
-                    s7 = s7.multiplyAdd(R(loading: p + 7 &* step), w)
+                    if wide {
+                        s4 = s4.multiplyAdd(R(loading: p + 4 &* step), w)
+                        s5 = s5.multiplyAdd(R(loading: p + 5 &* step), w)
+                        s6 = s6.multiplyAdd(R(loading: p + 6 &* step), w)
+                        s7 = s7.multiplyAdd(R(loading: p + 7 &* step), w)
+                    }
                     p += taps.columnStep
                     f += k
                 }
@@ -218,10 +229,12 @@ extension NHWCKernels {
             s1.store(to: out + k)
             s2.store(to: out + 2 * k)
             s3.store(to: out + 3 * k)
-            s4.store(to: out + 4 * k)
-            s5.store(to: out + 5 * k)
-            s6.store(to: out + 6 * k)
-            s7.store(to: out + 7 * k)
+            if wide {
+                s4.store(to: out + 4 * k)
+                s5.store(to: out + 5 * k)
+                s6.store(to: out + 6 * k)
+                s7.store(to: out + 7 * k)
+            }
             c += R.laneCount
         }
         return c

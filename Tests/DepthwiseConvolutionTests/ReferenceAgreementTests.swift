@@ -35,6 +35,8 @@ import Testing
         Geometry(
             batch: 2, height: 5, width: 70, channels: 2, multiplier: 1, filter: HeightWidth(height: 3, width: 5), strides: 1,
             padding: .explicit(top: 0, bottom: 3, left: 5, right: 2)),
+        // Rows of 5 interior columns (a block of 4, then one), with whole registers of channels and a tail.
+        Geometry(batch: 2, height: 7, width: 7, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
         // An empty input row whose padding alone makes outputs (all zero).
         Geometry(
             batch: 1, height: 3, width: 0, channels: 2, multiplier: 2, filter: HeightWidth(3), strides: 1,
