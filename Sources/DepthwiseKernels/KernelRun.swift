@@ -66,6 +66,9 @@ public struct KernelRun {
         case (.nhwc, .backpropInput) where g.strides == (1, 1):
             NHWCKernels<F>.backpropInputWithUnitStrides(
                 g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)
+        case (.nhwc, .backpropInput) where g.multiplier == 1:
+            NHWCKernels<F>.backpropInputByPhases(
+                g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)
         case (.nhwc, .backpropInput):
             NHWCKernels<F>.backpropInput(g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)
         case (.nhwc, .forward) where g.multiplier > 1:

@@ -1,0 +1,113 @@
+/// The NHWC input gradient of a strided convolution, as one forward convolution per phase.
+///
+/// Along one axis with stride s, dilation d and padding p, input position i = i0 + r*s (phase
+/// i0 in 0..<s) receives dy[o] * w[k] exactly where o*s + k*d - p = i, that is for the taps k
+/// with (i0 + p - k*d) divisible by s: k = kLast, kLast - s/g, kLast - 2s/g, ... (g = gcd(s, d)),
+/// at o = r + c with c = (i0 + p - k*d) / s, which grows by d/g from one tap to the next.
+/// Taken in that order, the taps form a unit-stride forward convolution over the output
+/// gradient: dilation d/g, padding -(i0 + p - kLast*d) / s, one output per phase position.
+/// Each input row of each column phase is one row of that convolution, computed by the
+/// register-blocked forward kernel into working memory and copied to every s-th pixel.
+extension NHWCKernels {
+    /// inputGradient[n, ih, iw, k] = sum over the taps (kh, kw) that map an output (oh, ow) onto
+    /// (ih, iw) of filter[kh, kw, k] * outputGradient[n, oh, ow, k], for multiplier 1.
+    @inlinable
+    public static func backpropInputByPhases(
+        _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
+        inputGradient: UnsafeMutablePointer<T>, threadCount: Int
+    ) {
+        let k = g.outputChannels
+        let (sh, sw) = g.strides
+        // Phase (a, b)'s convolution, and its filter [taps(a), taps(b), K] from offset filterOffsets[a*sw + b].
+        let geometries = UnsafeMutablePointer<KernelGeometry>.allocate(capacity: sh * sw)
+        let filterOffsets = UnsafeMutablePointer<Int>.allocate(capacity: sh * sw)
+        let phaseFilters = UnsafeMutablePointer<T>.allocate(capacity: g.filterHeight * g.filterWidth * k)
+        defer {
+            geometries.deallocate()
+            filterOffsets.deallocate()
+            phaseFilters.deallocate()
+        }
+        var offset = 0
+        for a in 0..<sh {
+            let rows = PhaseAxis(
+                phase: a, stride: sh, dilation: g.dilations.height, padBefore: g.padTop, filter: g.filterHeight,
+                input: g.inputHeight)
+            for b in 0..<sw {
+                let columns = PhaseAxis(
+                    phase: b, stride: sw, dilation: g.dilations.width, padBefore: g.padLeft, filter: g.filterWidth,
+                    input: g.inputWidth)
+                (geometries + a * sw + b).initialize(
+                    to: KernelGeometry(
+                        batch: g.batch, inputHeight: g.outputHeight, inputWidth: g.outputWidth, channels: k, multiplier: 1,
+                        filterHeight: rows.taps, filterWidth: columns.taps, outputHeight: rows.positions,
+                        outputWidth: columns.positions, strides: (1, 1), dilations: (rows.dilation, columns.dilation),
+                        padTop: rows.padBefore, padLeft: columns.padBefore))
+                filterOffsets[a * sw + b] = offset
+                for th in 0..<rows.taps {
+                    for tw in 0..<columns.taps {
+                        let (kh, kw) = (rows.lastTap - th * rows.tapStep, columns.lastTap - tw * columns.tapStep)
+                        (phaseFilters + offset).initialize(from: filter + (kh * g.filterWidth + kw) * k, count: k)
+                        offset += k
+                    }
+                }
+            }
+        }
+        // One phase row at a time: at most ceil(inputWidth / strideW) pixels.
+        let rowElements = max(1, (g.inputWidth + sw - 1) / sw * k)
+        Parallel.forEach(g.batch * g.inputHeight, threadCount: threadCount, work: g.multiplyAddCount) { items in
+            Workspace.withMemory(byteCount: rowElements * MemoryLayout<T>.stride) { memory in
+                let phaseRow = memory.bindMemory(to: T.self, capacity: rowElements)
+                for item in items {
+                    let (n, ih) = item.quotientAndRemainder(dividingBy: g.inputHeight)
+                    let (a, r) = (ih % sh, ih / sh)
+                    for b in 0..<min(sw, g.inputWidth) {
+                        let phase = geometries[a * sw + b]
+                        let pixels = inputGradient + (item * g.inputWidth + b) * k
+                        guard phase.filterHeight > 0, phase.filterWidth > 0 else {
+                            for column in 0..<phase.outputWidth { (pixels + column * sw * k).update(repeating: 0, count: k) }
+                            continue
+                        }
+                        let row = n * phase.outputHeight + r
+                        forwardRow(
+                            phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient,
+                            phaseFilters + filterOffsets[a * sw + b], firstOutputRow: row, phaseRow)
+                        for column in 0..<phase.outputWidth {
+                            FlatPlane.copy(F.self, k, from: phaseRow + column * k, to: pixels + column * sw * k, adding: false)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The taps of one phase along one axis, as a unit-stride forward convolution.
+    @usableFromInline
+    struct PhaseAxis {
+        /// The number of taps that reach the phase (0 if none).
+        @usableFromInline let taps: Int
+        /// The filter index of the phase's first tap; later taps are `tapStep` lower.
+        @usableFromInline let lastTap: Int
+        @usableFromInline let tapStep: Int
+        /// The convolution's dilation and padding over the output gradient.
+        @usableFromInline let dilation: Int
+        @usableFromInline let padBefore: Int
+        /// Input positions in the phase: phase, phase + stride, ... below the input size.
+        @usableFromInline let positions: Int
+
+        @inlinable
+        init(phase: Int, stride: Int, dilation: Int, padBefore: Int, filter: Int, input: Int) {
+            var (a, b) = (stride, dilation)
+            while b != 0 { (a, b) = (b, a % b) }  // a = gcd(stride, dilation)
+            tapStep = stride / a
+            self.dilation = dilation / a
+            positions = phase < input ? (input - phase + stride - 1) / stride : 0
+            // The highest tap k < filter with (phase + padBefore - k*dilation) divisible by stride.
+            var last = filter - 1
+            while last >= 0 && (phase + padBefore - last * dilation) % stride != 0 { last -= 1 }
+            lastTap = last
+            taps = last < 0 ? 0 : last / tapStep + 1
+            // c = (phase + padBefore - lastTap*dilation) / stride, exact; the padding is -c.
+            self.padBefore = last < 0 ? 0 : -((phase + padBefore - last * dilation) / stride)
+        }
+    }
+}
