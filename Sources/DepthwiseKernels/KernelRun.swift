@@ -63,11 +63,8 @@ public struct KernelRun {
             NCHWKernels<F>.backpropInput(g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)
         case (.nchw, .backpropFilter):
             NCHWKernels<F>.backpropFilter(g, input: a, outputGradient: b, filterGradient: result, threadCount: threadCount)
-        case (.nhwc, .backpropInput) where g.strides == (1, 1):
+        case (.nhwc, .backpropInput) where g.strides == (1, 1) && g.multiplier == 1:
             NHWCKernels<F>.backpropInputWithUnitStrides(
-                g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)
-        case (.nhwc, .backpropInput) where g.multiplier == 1:
-            NHWCKernels<F>.backpropInputByPhases(
                 g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)
         case (.nhwc, .backpropInput):
             NHWCKernels<F>.backpropInput(g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)

@@ -66,82 +66,6 @@ public enum NHWCKernels<F: VectorFamily> {
         body(expanded)
     }
 
-    /// inputGradient[n, ih, iw, c] = sum over q and the taps (kh, kw) that map an output (oh, ow)
-    /// onto (ih, iw) of filter[kh, kw, c*M + q] * outputGradient[n, oh, ow, c*M + q]
-    ///
-    /// Gathers for each input row, so that rows are independent and sums have a fixed order.
-    @inlinable
-    public static func backpropInput(
-        _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
-        inputGradient: UnsafeMutablePointer<T>, threadCount: Int
-    ) {
-        let k = g.outputChannels
-        let shared = UncheckedSendable((outputGradient, filter, inputGradient))
-        Parallel.forEach(g.batch * g.inputHeight, threadCount: threadCount, work: g.multiplyAddCount) { rows in
-            let (outputGradient, filter, inputGradient) = shared.value
-            // For M > 1, the expanded row [W, C*M] is summed over q into [W, C].
-            let expanded = Scratch<T>(count: g.multiplier > 1 ? g.inputWidth * k : 0)
-            defer { expanded.deallocate() }
-            var rowTaps: [(kh: Int, oh: Int)] = []
-            var columnTaps: [(kw: Int, ow: Int)] = []
-            rowTaps.reserveCapacity(g.filterHeight)
-            columnTaps.reserveCapacity(g.filterWidth)
-            for row in rows {
-                let (n, ih) = row.quotientAndRemainder(dividingBy: g.inputHeight)
-                rowTaps.removeAll(keepingCapacity: true)
-                for kh in 0..<g.filterHeight {
-                    if let oh = g.outputRow(readingInputRow: ih, withFilterRow: kh) { rowTaps.append((kh, oh)) }
-                }
-                let target = g.multiplier > 1 ? expanded.baseAddress! : inputGradient + row * g.inputWidth * k
-                for iw in 0..<g.inputWidth {
-                    columnTaps.removeAll(keepingCapacity: true)
-                    for kw in 0..<g.filterWidth {
-                        if let ow = g.outputColumn(readingInputColumn: iw, withFilterColumn: kw) { columnTaps.append((kw, ow)) }
-                    }
-                    let pixel = target + iw * k
-                    var c = 0
-                    gather(F.Wide.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
-                    gather(F.Narrow.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
-                    gather(F.Single.self, g, n, rowTaps, columnTaps, outputGradient, filter, pixel, &c)
-                }
-                if g.multiplier > 1 {
-                    sumOverMultiplier(g, expanded.baseAddress!, into: inputGradient + row * g.inputWidth * g.channels)
-                }
-            }
-        }
-    }
-
-    @inlinable @inline(__always)
-    static func gather<V: KernelVector>(
-        _: V.Type, _ g: KernelGeometry, _ n: Int, _ rowTaps: [(kh: Int, oh: Int)], _ columnTaps: [(kw: Int, ow: Int)],
-        _ outputGradient: UnsafePointer<T>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<T>, _ c: inout Int
-    ) where V.Element == T {
-        let k = g.outputChannels
-        while c + V.laneCount <= k {
-            var sum = V(broadcasting: 0)
-            for (kh, oh) in rowTaps {
-                let gradientRow = outputGradient + (n * g.outputHeight + oh) * g.outputWidth * k + c
-                let filterRow = filter + kh * g.filterWidth * k + c
-                for (kw, ow) in columnTaps {
-                    sum = sum.multiplyAdd(V(loading: filterRow + kw * k), V(loading: gradientRow + ow * k))
-                }
-            }
-            sum.store(to: pixel + c)
-            c += V.laneCount
-        }
-    }
-
-    /// row[iw, c] = sum over q of expanded[iw, c*M + q]
-    @inlinable
-    static func sumOverMultiplier(_ g: KernelGeometry, _ expanded: UnsafePointer<T>, into row: UnsafeMutablePointer<T>) {
-        let m = g.multiplier
-        for i in 0..<(g.inputWidth * g.channels) {
-            var sum = expanded[i * m]
-            for q in 1..<m { sum += expanded[i * m + q] }
-            row[i] = sum
-        }
-    }
-
     /// The number of partial sums the filter gradient is split into. It depends only on
     /// the geometry, so that the result does not depend on the thread count.
     @inlinable
@@ -251,30 +175,20 @@ public enum NHWCKernels<F: VectorFamily> {
 }
 
 extension NHWCKernels {
-    /// The input gradient of a convolution with unit strides, as a forward convolution
-    /// (``KernelGeometry/inputGradientAsForward``) on the register-blocked forward kernel.
+    /// The input gradient of a convolution with unit strides and multiplier 1, as a forward
+    /// convolution (``KernelGeometry/inputGradientAsForward``) on the register-blocked forward kernel.
     @inlinable
     public static func backpropInputWithUnitStrides(
         _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         let k = g.outputChannels
-        let transposed = g.inputGradientAsForward
         let taps = g.filterHeight * g.filterWidth
-        let flipped = UnsafeMutablePointer<T>.allocate(capacity: taps * k)
-        defer { flipped.deallocate() }
+        let turned = UnsafeMutablePointer<T>.allocate(capacity: taps * k)
+        defer { turned.deallocate() }
         for tap in 0..<taps {
-            (flipped + tap * k).initialize(from: filter + (taps - 1 - tap) * k, count: k)
+            (turned + tap * k).initialize(from: filter + (taps - 1 - tap) * k, count: k)
         }
-        guard g.multiplier > 1 else {
-            return forward(transposed, input: outputGradient, filter: flipped, output: inputGradient, threadCount: threadCount)
-        }
-        let pixels = g.batch * g.inputHeight * g.inputWidth
-        let expanded = UnsafeMutablePointer<T>.allocate(capacity: pixels * k)
-        defer { expanded.deallocate() }
-        forward(transposed, input: outputGradient, filter: flipped, output: expanded, threadCount: threadCount)
-        for row in 0..<(g.batch * g.inputHeight) {
-            sumOverMultiplier(g, expanded + row * g.inputWidth * k, into: inputGradient + row * g.inputWidth * g.channels)
-        }
+        forward(g.inputGradientAsForward, input: outputGradient, filter: turned, output: inputGradient, threadCount: threadCount)
     }
 }

@@ -6,17 +6,19 @@
 /// at o = r + c with c = (i0 + p - k*d) / s, which grows by d/g from one tap to the next.
 /// Taken in that order, the taps form a unit-stride forward convolution over the output
 /// gradient: dilation d/g, padding -(i0 + p - kLast*d) / s, one output per phase position.
-/// Each input row of each column phase is one row of that convolution, computed by the
-/// register-blocked forward kernel into working memory and copied to every s-th pixel.
+/// Each input row of each column phase is one row of that convolution over all `C*M`
+/// channels, computed by the register-blocked forward kernel into working memory, summed
+/// over the multiplier and stored at every s-th pixel. With unit strides there is one phase:
+/// ``KernelGeometry/inputGradientAsForward``.
 extension NHWCKernels {
-    /// inputGradient[n, ih, iw, k] = sum over the taps (kh, kw) that map an output (oh, ow) onto
-    /// (ih, iw) of filter[kh, kw, k] * outputGradient[n, oh, ow, k], for multiplier 1.
+    /// inputGradient[n, ih, iw, c] = sum over q and the taps (kh, kw) that map an output (oh, ow)
+    /// onto (ih, iw) of filter[kh, kw, c, q] * outputGradient[n, oh, ow, c*M + q]
     @inlinable
-    public static func backpropInputByPhases(
+    public static func backpropInput(
         _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
-        let k = g.outputChannels
+        let (c, k) = (g.channels, g.outputChannels)
         let (sh, sw) = g.strides
         // Phase (a, b)'s convolution, and its filter [taps(a), taps(b), K] from offset filterOffsets[a*sw + b].
         let geometries = UnsafeMutablePointer<KernelGeometry>.allocate(capacity: sh * sw)
@@ -62,9 +64,9 @@ extension NHWCKernels {
                     let (a, r) = (ih % sh, ih / sh)
                     for b in 0..<min(sw, g.inputWidth) {
                         let phase = geometries[a * sw + b]
-                        let pixels = inputGradient + (item * g.inputWidth + b) * k
+                        let pixels = inputGradient + (item * g.inputWidth + b) * c
                         guard phase.filterHeight > 0, phase.filterWidth > 0 else {
-                            for column in 0..<phase.outputWidth { (pixels + column * sw * k).update(repeating: 0, count: k) }
+                            for column in 0..<phase.outputWidth { (pixels + column * sw * c).update(repeating: 0, count: c) }
                             continue
                         }
                         let row = n * phase.outputHeight + r
@@ -72,11 +74,26 @@ extension NHWCKernels {
                             phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient,
                             phaseFilters + filterOffsets[a * sw + b], firstOutputRow: row, phaseRow)
                         for column in 0..<phase.outputWidth {
-                            FlatPlane.copy(F.self, k, from: phaseRow + column * k, to: pixels + column * sw * k, adding: false)
+                            let (source, target) = (phaseRow + column * k, pixels + column * sw * c)
+                            if g.multiplier == 1 {
+                                FlatPlane.copy(F.self, k, from: source, to: target, adding: false)
+                            } else {
+                                sumOverMultiplier(g.multiplier, c, source, into: target)
+                            }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// target[c] = sum over q, in order, of source[c*M + q]
+    @inlinable
+    static func sumOverMultiplier(_ m: Int, _ channels: Int, _ source: UnsafePointer<T>, into target: UnsafeMutablePointer<T>) {
+        for c in 0..<channels {
+            var sum = source[c * m]
+            for q in 1..<m { sum += source[c * m + q] }
+            target[c] = sum
         }
     }
 
