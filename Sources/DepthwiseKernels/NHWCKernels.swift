@@ -84,31 +84,31 @@ public enum NHWCKernels<F: VectorFamily> {
     ) {
         let k = g.outputChannels
         let tapCount = g.filterHeight * g.filterWidth * k
-        let parts = partialSumCount(g)
         let rowCount = g.batch * g.outputHeight
+        let parts = partialSumCount(g)
         let partials = Scratch<T>(count: parts * tapCount)
         defer { partials.deallocate() }
-        do {
-            let shared = UncheckedSendable((input, outputGradient, partials.baseAddress!))
-            Parallel.forEach(parts, threadCount: threadCount, work: g.multiplyAddCount) { range in
-                let (input, outputGradient, partials) = shared.value
-                for part in range {
-                    let sums = partials + part * tapCount
-                    for row in (part * rowCount / parts)..<((part + 1) * rowCount / parts) {
-                        accumulateFilterGradient(g, row: row, input, outputGradient, into: sums)
-                    }
+        Parallel.forEach(parts, threadCount: threadCount, work: g.multiplyAddCount) { range in
+            for part in range {
+                let sums = partials.baseAddress! + part * tapCount
+                for row in (part * rowCount / parts)..<((part + 1) * rowCount / parts) {
+                    accumulateFilterGradient(g, row: row, input, outputGradient, into: sums)
                 }
             }
-            // filterGradient = partials[0] + partials[1] + ... in this order.
-            for i in 0..<tapCount {
-                var sum = partials[i]
-                for part in 1..<max(parts, 1) { sum += partials[part * tapCount + i] }
-                filterGradient[i] = sum
-            }
+        }
+        // filterGradient = partials[0] + partials[1] + ... in this order.
+        for i in 0..<tapCount {
+            var sum = partials[i]
+            for part in 1..<max(parts, 1) { sum += partials[part * tapCount + i] }
+            filterGradient[i] = sum
         }
     }
 
     /// sums[kh, kw, k] += sum over ow of outputGradient[n, oh, ow, k] * input[n, ih, iw, k], for one output row.
+    ///
+    /// Each tap's sum runs over ow in order. Columns whose taps all lie inside the input are
+    /// taken up to four taps of a filter row at a time (one gradient load for all of them,
+    /// independent sums); the columns at the borders, one tap at a time.
     @inlinable
     static func accumulateFilterGradient(
         _ g: KernelGeometry, row: Int, _ input: UnsafePointer<T>, _ outputGradient: UnsafePointer<T>,
@@ -117,23 +117,108 @@ public enum NHWCKernels<F: VectorFamily> {
         let k = g.outputChannels
         let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
         let gradientRow = outputGradient + row * g.outputWidth * k
+        let interior = g.interiorOutputColumns
+        let (left, right) = (0..<interior.lowerBound, interior.isEmpty ? 0..<g.outputWidth : interior.upperBound..<g.outputWidth)
         for kh in g.validFilterRows(forOutputRow: oh) {
             let ih = oh * g.strides.height + kh * g.dilations.height - g.padTop
             let inputRow = input + (n * g.inputHeight + ih) * g.inputWidth * k
+            let filterRow = sums + kh * g.filterWidth * k
+            func product(_ kw: Int, _ columns: Range<Int>) -> ProductRow {
+                ProductRow(
+                    columns: columns, gradient: gradientRow, input: inputRow,
+                    inputOrigin: (kw * g.dilations.width - g.padLeft) * k, inputColumnStep: g.strides.width * k, channels: k)
+            }
             for kw in 0..<g.filterWidth {
-                let columns = g.validOutputColumns(forFilterColumn: kw)
-                guard !columns.isEmpty else { continue }
-                let product = ProductRow(
-                    columns: columns, gradient: gradientRow,
-                    input: inputRow, inputOrigin: (kw * g.dilations.width - g.padLeft) * k,
-                    inputColumnStep: g.strides.width * k, channels: k)
-                let tap = sums + (kh * g.filterWidth + kw) * k
-                var c = 0
-                accumulate(F.Wide.self, product, tap, &c)
-                accumulate(F.Narrow.self, product, tap, &c)
-                accumulate(F.Single.self, product, tap, &c)
+                accumulate(
+                    product(kw, g.validOutputColumns(forFilterColumn: kw).clamped(to: left)), filterRow + kw * k,
+                    from: 0)
+            }
+            var kw = 0
+            while !interior.isEmpty && kw < g.filterWidth {
+                let first = product(kw, interior)
+                let (tapStep, tap) = (g.dilations.width * k, filterRow + kw * k)
+                let taps = min(4, g.filterWidth - kw)
+                let rest =
+                    switch taps {
+                    case 4: accumulateTaps(4, first, tapStep: tapStep, tap)
+                    case 3: accumulateTaps(3, first, tapStep: tapStep, tap)
+                    case 2: accumulateTaps(2, first, tapStep: tapStep, tap)
+                    default: accumulateTaps(1, first, tapStep: tapStep, tap)
+                    }
+                for j in 0..<taps { accumulate(product(kw + j, interior), tap + j * k, from: rest) }
+                kw += taps
+            }
+            for kw in 0..<g.filterWidth {
+                accumulate(
+                    product(kw, g.validOutputColumns(forFilterColumn: kw).clamped(to: right)), filterRow + kw * k,
+                    from: 0)
             }
         }
+    }
+
+    /// One tap's sums over `product.columns`, from channel `first` to the last, one register,
+    /// narrow vector or lane at a time.
+    @inlinable @inline(__always)
+    static func accumulate(_ product: ProductRow, _ tap: UnsafeMutablePointer<T>, from first: Int) {
+        guard !product.columns.isEmpty else { return }
+        var c = first
+        accumulate(F.Register.self, product, tap, &c)
+        accumulate(F.Narrow.self, product, tap, &c)
+        accumulate(F.Single.self, product, tap, &c)
+    }
+
+    /// The sums of `taps` (1 to 4, a constant at each call) neighbouring taps of a filter row,
+    /// the j-th reading the input `j * tapStep` further than `first`, over `first.columns`, two
+    /// registers of channels at a time; returns the first channel left.
+    @inlinable @inline(__always)
+    static func accumulateTaps(_ taps: Int, _ first: ProductRow, tapStep: Int, _ tap: UnsafeMutablePointer<T>) -> Int {
+        typealias R = F.Register
+        let (lanes, k) = (R.laneCount, first.channels)
+        var c = 0
+        while c + 2 * lanes <= k {
+            // Sums of the taps past `taps` stay unused.
+            let (sum0, sum1, sum2, sum3) = (tap + c, tap + k + c, tap + 2 * k + c, tap + 3 * k + c)
+            let zero = R(broadcasting: 0)
+            var (a0, b0) = (R(loading: sum0), R(loading: sum0 + lanes))
+            var (a1, b1) = taps > 1 ? (R(loading: sum1), R(loading: sum1 + lanes)) : (zero, zero)
+            var (a2, b2) = taps > 2 ? (R(loading: sum2), R(loading: sum2 + lanes)) : (zero, zero)
+            var (a3, b3) = taps > 3 ? (R(loading: sum3), R(loading: sum3 + lanes)) : (zero, zero)
+            for ow in first.columns {
+                let gradient = first.gradient + ow * k + c
+                let (ga, gb) = (R(loading: gradient), R(loading: gradient + lanes))
+                let input = first.input + (first.inputOrigin + ow * first.inputColumnStep + c)
+                a0 = a0.multiplyAdd(ga, R(loading: input))
+                b0 = b0.multiplyAdd(gb, R(loading: input + lanes))
+                if taps > 1 {
+                    a1 = a1.multiplyAdd(ga, R(loading: input + tapStep))
+                    b1 = b1.multiplyAdd(gb, R(loading: input + tapStep + lanes))
+                }
+                if taps > 2 {
+                    a2 = a2.multiplyAdd(ga, R(loading: input + 2 * tapStep))
+                    b2 = b2.multiplyAdd(gb, R(loading: input + 2 * tapStep + lanes))
+                }
+                if taps > 3 {
+                    a3 = a3.multiplyAdd(ga, R(loading: input + 3 * tapStep))
+                    b3 = b3.multiplyAdd(gb, R(loading: input + 3 * tapStep + lanes))
+                }
+            }
+            a0.store(to: sum0)
+            b0.store(to: sum0 + lanes)
+            if taps > 1 {
+                a1.store(to: sum1)
+                b1.store(to: sum1 + lanes)
+            }
+            if taps > 2 {
+                a2.store(to: sum2)
+                b2.store(to: sum2 + lanes)
+            }
+            if taps > 3 {
+                a3.store(to: sum3)
+                b3.store(to: sum3 + lanes)
+            }
+            c += 2 * lanes
+        }
+        return c
     }
 
     /// One filter tap's products along an output row: gradient[ow, k] * input[inputOrigin + ow * inputColumnStep + k].
