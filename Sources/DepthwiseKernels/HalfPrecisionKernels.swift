@@ -2,7 +2,7 @@
 ///
 /// The NHWC forward pass, and the NHWC input gradient with unit strides and multiplier 1,
 /// widen the input a band of rows at a time into working memory that stays in cache, and
-/// round each band of results as soon as it is computed. The other computations widen
+/// round each row of results as soon as it is computed. The other computations widen
 /// their operands whole, run the `Float` kernels and round the result.
 ///
 /// Either way each result is the same `Float` sum as the `Float` kernels compute, rounded once.

@@ -20,9 +20,11 @@ extension NHWCKernels {
     ) {
         let (c, k) = (g.channels, g.outputChannels)
         let (sh, sw) = g.strides
-        // Phase (a, b)'s convolution, and its filter [taps(a), taps(b), K] from offset filterOffsets[a*sw + b].
-        let geometries = UnsafeMutablePointer<KernelGeometry>.allocate(capacity: sh * sw)
-        let filterOffsets = UnsafeMutablePointer<Int>.allocate(capacity: sh * sw)
+        // Phases past the input's size have no positions: (a, b) in rowPhases x columnPhases.
+        let (rowPhases, columnPhases) = (min(sh, g.inputHeight), min(sw, g.inputWidth))
+        // Phase (a, b)'s convolution, and its filter [taps(a), taps(b), K] from filterOffsets[a * columnPhases + b].
+        let geometries = UnsafeMutablePointer<KernelGeometry>.allocate(capacity: rowPhases * columnPhases)
+        let filterOffsets = UnsafeMutablePointer<Int>.allocate(capacity: rowPhases * columnPhases)
         let phaseFilters = UnsafeMutablePointer<T>.allocate(capacity: g.filterHeight * g.filterWidth * k)
         defer {
             geometries.deallocate()
@@ -30,21 +32,21 @@ extension NHWCKernels {
             phaseFilters.deallocate()
         }
         var offset = 0
-        for a in 0..<sh {
+        for a in 0..<rowPhases {
             let rows = PhaseAxis(
                 phase: a, stride: sh, dilation: g.dilations.height, padBefore: g.padTop, filter: g.filterHeight,
                 input: g.inputHeight)
-            for b in 0..<sw {
+            for b in 0..<columnPhases {
                 let columns = PhaseAxis(
                     phase: b, stride: sw, dilation: g.dilations.width, padBefore: g.padLeft, filter: g.filterWidth,
                     input: g.inputWidth)
-                (geometries + a * sw + b).initialize(
+                (geometries + a * columnPhases + b).initialize(
                     to: KernelGeometry(
                         batch: g.batch, inputHeight: g.outputHeight, inputWidth: g.outputWidth, channels: k, multiplier: 1,
                         filterHeight: rows.taps, filterWidth: columns.taps, outputHeight: rows.positions,
                         outputWidth: columns.positions, strides: (1, 1), dilations: (rows.dilation, columns.dilation),
                         padTop: rows.padBefore, padLeft: columns.padBefore))
-                filterOffsets[a * sw + b] = offset
+                filterOffsets[a * columnPhases + b] = offset
                 for th in 0..<rows.taps {
                     for tw in 0..<columns.taps {
                         let (kh, kw) = (rows.lastTap - th * rows.tapStep, columns.lastTap - tw * columns.tapStep)
@@ -62,8 +64,8 @@ extension NHWCKernels {
                 for item in items {
                     let (n, ih) = item.quotientAndRemainder(dividingBy: g.inputHeight)
                     let (a, r) = (ih % sh, ih / sh)
-                    for b in 0..<min(sw, g.inputWidth) {
-                        let phase = geometries[a * sw + b]
+                    for b in 0..<columnPhases {
+                        let phase = geometries[a * columnPhases + b]
                         let pixels = inputGradient + (item * g.inputWidth + b) * c
                         guard phase.filterHeight > 0, phase.filterWidth > 0 else {
                             for column in 0..<phase.outputWidth { (pixels + column * sw * c).update(repeating: 0, count: c) }
@@ -72,7 +74,7 @@ extension NHWCKernels {
                         let row = n * phase.outputHeight + r
                         forwardRow(
                             phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient,
-                            phaseFilters + filterOffsets[a * sw + b], firstOutputRow: row, phaseRow)
+                            phaseFilters + filterOffsets[a * columnPhases + b], firstOutputRow: row, phaseRow)
                         for column in 0..<phase.outputWidth {
                             let (source, target) = (phaseRow + column * k, pixels + column * sw * c)
                             if g.multiplier == 1 {

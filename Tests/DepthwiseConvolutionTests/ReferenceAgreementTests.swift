@@ -37,6 +37,11 @@ import Testing
             padding: .explicit(top: 0, bottom: 3, left: 5, right: 2)),
         // Rows of 5 interior columns (a block of 4, then one), with whole registers of channels and a tail.
         Geometry(batch: 2, height: 7, width: 7, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        // Strides far beyond the input, with padding for a second output row and column (all zero):
+        // almost every stride phase of the input gradient lies past the input.
+        Geometry(
+            batch: 2, height: 5, width: 4, channels: 3, multiplier: 2, filter: HeightWidth(3), strides: HeightWidth(1 << 20),
+            padding: .explicit(top: 0, bottom: 1 << 20, left: 0, right: 1 << 20)),
         // An empty input row whose padding alone makes outputs (all zero).
         Geometry(
             batch: 1, height: 3, width: 0, channels: 2, multiplier: 2, filter: HeightWidth(3), strides: 1,
