@@ -15,22 +15,28 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
         let result = call.result.assumingMemoryBound(to: UInt16.self)
         switch (call.layout, call.operation) {
         case (.nhwc, .forward):
-            let filter = Scratch<Float>(count: g.filterCount)
-            defer { filter.deallocate() }
-            widen(b, into: filter.baseAddress!, count: g.filterCount)
-            forward(g, input: a, filter: filter.baseAddress!, output: result, threadCount: call.threadCount)
-        case (.nhwc, .backpropInput) where g.strides == (1, 1) && g.multiplier == 1:
-            // The forward convolution of the output gradient with the filter turned by 180 degrees.
-            let (taps, k) = (g.filterHeight * g.filterWidth, g.outputChannels)
-            let turned = Scratch<Float>(count: g.filterCount)
-            defer { turned.deallocate() }
-            for tap in 0..<taps {
-                widen(b + (taps - 1 - tap) * k, into: turned.baseAddress! + tap * k, count: k)
+            withWidenedFilter(g, b) { filter in
+                forward(g, input: a, filter: filter, output: result, threadCount: call.threadCount)
             }
-            forward(g.inputGradientAsForward, input: a, filter: turned.baseAddress!, output: result, threadCount: call.threadCount)
+        case (.nhwc, .backpropInput) where g.strides == (1, 1) && g.multiplier == 1:
+            // The forward convolution of the output gradient with the turned filter.
+            withWidenedFilter(g, b) { filter in
+                NHWCKernels<F>.withTurnedFilter(g, filter) { turned in
+                    forward(g.inputGradientAsForward, input: a, filter: turned, output: result, threadCount: call.threadCount)
+                }
+            }
         default:
             runWidened(call, a, b, result)
         }
+    }
+
+    /// Calls `body` with the filter widened to `Float`.
+    @inlinable
+    static func withWidenedFilter(_ g: KernelGeometry, _ filter: UnsafePointer<UInt16>, _ body: (UnsafePointer<Float>) -> Void) {
+        let wide = UnsafeMutablePointer<Float>.allocate(capacity: g.filterCount)
+        defer { wide.deallocate() }
+        widen(filter, into: wide, count: g.filterCount)
+        body(wide)
     }
 
     /// Widens both operands whole, runs the `Float` kernels and rounds the result.

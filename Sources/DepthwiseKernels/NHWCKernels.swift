@@ -128,11 +128,13 @@ public enum NHWCKernels<F: VectorFamily> {
                     columns: columns, gradient: gradientRow, input: inputRow,
                     inputOrigin: (kw * g.dilations.width - g.padLeft) * k, inputColumnStep: g.strides.width * k, channels: k)
             }
-            for kw in 0..<g.filterWidth {
-                accumulate(
-                    product(kw, g.validOutputColumns(forFilterColumn: kw).clamped(to: left)), filterRow + kw * k,
-                    from: 0)
+            // Each tap's valid columns within `side`, one tap at a time.
+            func accumulateBorder(_ side: Range<Int>) {
+                for kw in 0..<g.filterWidth {
+                    accumulate(product(kw, g.validOutputColumns(forFilterColumn: kw).clamped(to: side)), filterRow + kw * k, from: 0)
+                }
             }
+            accumulateBorder(left)
             var kw = 0
             while !interior.isEmpty && kw < g.filterWidth {
                 let first = product(kw, interior)
@@ -148,11 +150,7 @@ public enum NHWCKernels<F: VectorFamily> {
                 for j in 0..<taps { accumulate(product(kw + j, interior), tap + j * k, from: rest) }
                 kw += taps
             }
-            for kw in 0..<g.filterWidth {
-                accumulate(
-                    product(kw, g.validOutputColumns(forFilterColumn: kw).clamped(to: right)), filterRow + kw * k,
-                    from: 0)
-            }
+            accumulateBorder(right)
         }
     }
 
@@ -267,13 +265,20 @@ extension NHWCKernels {
         _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
-        let k = g.outputChannels
-        let taps = g.filterHeight * g.filterWidth
+        withTurnedFilter(g, filter) { turned in
+            forward(g.inputGradientAsForward, input: outputGradient, filter: turned, output: inputGradient, threadCount: threadCount)
+        }
+    }
+
+    /// Calls `body` with the filter `[KH, KW, K]` turned by 180 degrees: tap t holds tap KH*KW - 1 - t.
+    @inlinable
+    static func withTurnedFilter(_ g: KernelGeometry, _ filter: UnsafePointer<T>, _ body: (UnsafePointer<T>) -> Void) {
+        let (taps, k) = (g.filterHeight * g.filterWidth, g.outputChannels)
         let turned = UnsafeMutablePointer<T>.allocate(capacity: taps * k)
         defer { turned.deallocate() }
         for tap in 0..<taps {
             (turned + tap * k).initialize(from: filter + (taps - 1 - tap) * k, count: k)
         }
-        forward(g.inputGradientAsForward, input: outputGradient, filter: turned, output: inputGradient, threadCount: threadCount)
+        body(turned)
     }
 }
