@@ -32,8 +32,9 @@ struct FlatPlane {
     init(_ g: KernelGeometry, lanes: Int) {
         self.g = g
         let (sh, sw) = g.strides
-        let rowOffset = (g.filterHeight - 1) * g.dilations.height / sh
-        let columnOffset = (g.filterWidth - 1) * g.dilations.width / sw
+        // A geometry without taps (a stride phase no tap reaches) computes zeros.
+        let rowOffset = max(0, g.filterHeight - 1) * g.dilations.height / sh
+        let columnOffset = max(0, g.filterWidth - 1) * g.dilations.width / sw
         // Estimated in floating point first, so that no product below can overflow.
         let estimate =
             Double(sh) * Double(sw) * (Double(g.outputHeight) + Double(rowOffset) + 1)

@@ -17,6 +17,9 @@ public protocol KernelVector {
     /// Lane i = pointer[i / m]: each element `m` times. Reads `laneCount` elements.
     init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int)
     func store(to pointer: UnsafeMutablePointer<Element>)
+    /// The lanes of `self` and `other` alternating, self[0], other[0], self[1], other[1], ...,
+    /// filling `low`, then `high`.
+    func interleaved(with other: Self) -> (low: Self, high: Self)
     /// The sum of the lanes, added from the first to the last.
     func laneSum() -> Element
     /// self + a * b, lane by lane.
@@ -58,6 +61,7 @@ public struct Lane<Element: KernelScalar, Rounding: MultiplyAddRounding>: Kernel
         value = pointer.pointee
     }
     @inlinable @inline(__always) public func store(to pointer: UnsafeMutablePointer<Element>) { pointer.pointee = value }
+    @inlinable @inline(__always) public func interleaved(with other: Self) -> (low: Self, high: Self) { (self, other) }
     @inlinable @inline(__always) public func laneSum() -> Element { value }
     @inlinable @inline(__always) public func multiplyAdd(_ a: Self, _ b: Self) -> Self {
         Self(value: Rounding.isFused ? value.addingProduct(a.value, b.value) : value + a.value * b.value)
@@ -111,6 +115,17 @@ extension SIMDKernelVector {
 
     @inlinable @inline(__always) public func store(to pointer: UnsafeMutablePointer<Element>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: storage, as: Storage.self)
+    }
+
+    /// Lane moves, which the compiler turns into shuffles.
+    @inlinable @inline(__always) public func interleaved(with other: Self) -> (low: Self, high: Self) {
+        let half = Storage.scalarCount / 2
+        var (low, high) = (Storage(), Storage())
+        for lane in 0..<half {
+            (low[2 * lane], low[2 * lane + 1]) = (storage[lane], other.storage[lane])
+            (high[2 * lane], high[2 * lane + 1]) = (storage[half + lane], other.storage[half + lane])
+        }
+        return (Self(storage: low), Self(storage: high))
     }
 
     @inlinable @inline(__always) public func laneSum() -> Element {

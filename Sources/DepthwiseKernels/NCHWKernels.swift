@@ -47,47 +47,6 @@ public enum NCHWKernels<F: VectorFamily> {
         }
     }
 
-    /// inputGradient[n, c, ih, iw] = sum over q and the taps (kh, kw) that map an output (oh, ow) onto
-    /// (ih, iw) of filter[kh, kw, c, q] * outputGradient[n, c*M + q, oh, ow]
-    ///
-    /// With unit strides, a forward convolution of each output-gradient plane with the filter
-    /// turned by 180 degrees (``KernelGeometry/inputGradientAsForward``), summed over q.
-    @inlinable
-    public static func backpropInput(
-        _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
-        inputGradient: UnsafeMutablePointer<T>, threadCount: Int
-    ) {
-        let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
-        let layout = FlatPlane(g.inputGradientAsForward, lanes: F.Register.laneCount)
-        guard g.strides == (1, 1), layout.isUsable else {
-            return Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { planes in
-                for plane in planes { backpropInputPlane(g, plane, outputGradient, filter, inputGradient) }
-            }
-        }
-        let lastTap = layout.tapCount - 1
-        Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { items in
-            withFlatScratch(layout) { scratch in
-                for item in items {
-                    let (n, c) = item.quotientAndRemainder(dividingBy: g.channels)
-                    for q in 0..<g.multiplier {
-                        for tap in 0..<layout.tapCount {
-                            let (kh, kw) = (lastTap - tap).quotientAndRemainder(dividingBy: g.filterWidth)
-                            scratch.weights[tap] = filter[g.filterOffset(kh, kw, c, q)]
-                        }
-                        guard isFinite(scratch.weights, count: layout.tapCount) else {
-                            backpropInputPlane(g, item, outputGradient, filter, inputGradient)
-                            break
-                        }
-                        layout.fill(
-                            F.self, scratch.phases, from: outputGradient + (n * g.outputChannels + c * g.multiplier + q) * outputPlane)
-                        convolve(layout, scratch)
-                        layout.copyRows(F.self, scratch.flat, to: inputGradient + item * inputPlane, adding: q > 0)
-                    }
-                }
-            }
-        }
-    }
-
     /// filterGradient[kh, kw, c, q] = sum over (n, oh, ow) of outputGradient[n, c*M + q, oh, ow] * input[n, c, ih, iw]
     ///
     /// Each input channel is one work item; its sums run over the batch in order, and within a

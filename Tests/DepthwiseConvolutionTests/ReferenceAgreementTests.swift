@@ -37,6 +37,10 @@ import Testing
             padding: .explicit(top: 0, bottom: 3, left: 5, right: 2)),
         // Rows of 5 interior columns (a block of 4, then one), with whole registers of channels and a tail.
         Geometry(batch: 2, height: 7, width: 7, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        // Stride phases that no filter tap reaches (rows 2, 5 and odd columns), stride-2 columns of odd width.
+        Geometry(
+            batch: 1, height: 7, width: 35, channels: 3, multiplier: 2, filter: HeightWidth(height: 2, width: 1),
+            strides: HeightWidth(height: 3, width: 2), padding: .valid),
         // Strides far beyond the input, with padding for a second output row and column (all zero):
         // almost every stride phase of the input gradient lies past the input.
         Geometry(
