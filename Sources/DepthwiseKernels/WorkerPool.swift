@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// A job is a number of tasks, numbered from 0, taken one by one from a shared counter by
 /// the calling thread and the workers it asks for. Between jobs, workers spin for about a
-/// tenth of a millisecond, so that back-to-back calls start at once, then sleep until woken.
+/// millisecond, so that back-to-back calls start at once, then sleep until woken: waking a
+/// sleeping thread can cost tens of microseconds (on virtual machines), more than a small layer.
 /// A caller that finds the pool busy (another thread's job) runs its job on Dispatch instead.
 public final class WorkerPool: @unchecked Sendable {
     public static let shared = WorkerPool(workerCount: ProcessInfo.processInfo.activeProcessorCount - 1)
@@ -31,8 +32,8 @@ public final class WorkerPool: @unchecked Sendable {
     private nonisolated(unsafe) var task: ((Int) -> Void)?
     private nonisolated(unsafe) var taskCount = 0
 
-    /// Iterations of a worker's wait loop before it goes to sleep.
-    private static let spinLimit = 1 << 16
+    /// Iterations of a worker's wait loop before it goes to sleep: about a millisecond.
+    private static let spinLimit = 1 << 20
 
     private init(workerCount: Int) {
         workers = (0..<min(max(workerCount, 0), 0xFFFF)).map { _ in Worker() }
