@@ -57,6 +57,8 @@ public struct KernelRun {
         )
         let g = geometry
         switch (layout, operation) {
+        case (.nchw, _) where NCHWChannelBlocks<F>.serve(operation, g):
+            NCHWChannelBlocks<F>.run(self)
         case (.nchw, .forward):
             NCHWKernels<F>.forward(g, input: a, filter: b, output: result, threadCount: threadCount)
         case (.nchw, .backpropInput):

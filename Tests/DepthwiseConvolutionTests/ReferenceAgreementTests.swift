@@ -46,11 +46,19 @@ import Testing
         Geometry(
             batch: 2, height: 5, width: 4, channels: 3, multiplier: 2, filter: HeightWidth(3), strides: HeightWidth(1 << 20),
             padding: .explicit(top: 0, bottom: 1 << 20, left: 0, right: 1 << 20)),
+        // NCHW planes too large for blocks of channels (through NHWC) in every computation: flat planes.
+        largePlanes,
         // An empty input row whose padding alone makes outputs (all zero).
         Geometry(
             batch: 1, height: 3, width: 0, channels: 2, multiplier: 2, filter: HeightWidth(3), strides: 1,
             padding: .explicit(top: 1, bottom: 1, left: 2, right: 2)),
     ]
+
+    /// NCHW planes too large for blocks of channels (through NHWC) in every computation: flat
+    /// planes; stride-2 columns of odd width: two column phases, interleaved.
+    static let largePlanes = Geometry(
+        batch: 1, height: 420, width: 421, channels: 1, multiplier: 1, filter: HeightWidth(3),
+        strides: HeightWidth(height: 1, width: 2), padding: .same)
 
     @Test(arguments: geometries, DataFormat.allCases)
     func float(_ geometry: Geometry, format: DataFormat) throws {
@@ -78,14 +86,22 @@ import Testing
     @Test(arguments: [1, 2], DataFormat.allCases)
     func nonFiniteValuesMatchTheReference(strides: Int, format: DataFormat) throws {
         for multiplier in [1, 2] {
-            try checkNonFiniteValues(strides: strides, multiplier: multiplier, format: format)
+            let geometry = Geometry(
+                batch: 2, height: 6, width: 21, channels: 3, multiplier: multiplier, filter: HeightWidth(3),
+                strides: HeightWidth(strides), padding: .same)
+            try checkNonFiniteValues(geometry, format: format)
         }
     }
 
-    private func checkNonFiniteValues(strides: Int, multiplier: Int, format: DataFormat) throws {
-        let geometry = Geometry(
-            batch: 2, height: 6, width: 21, channels: 3, multiplier: multiplier, filter: HeightWidth(3),
-            strides: HeightWidth(strides), padding: .same)
+    @Test(arguments: DataFormat.allCases)
+    func nonFiniteValuesInLargePlanesMatchTheReference(format: DataFormat) throws {
+        var geometry = Self.largePlanes
+        geometry.channels = 3
+        try checkNonFiniteValues(geometry, format: format)
+    }
+
+    private func checkNonFiniteValues(_ geometry: Geometry, format: DataFormat) throws {
+        let multiplier = geometry.multiplier
         var random = SeededGenerator(seed: 7)
         var problem = try geometry.problem(Float.self, format: format, using: &random)
         problem.filter = try problem.filter.replacing(multiplier, with: .infinity)  // tap (0, 0) of channel 1, q = 0
@@ -98,7 +114,7 @@ import Testing
                 for (index, (a, b)) in zip(fast.scalars, reference.scalars).enumerated() where !(a.isNaN && b.isNaN) {
                     guard abs(a - b) <= 1e-5 * max(1, abs(b)) || a == b else {
                         Issue.record(
-                            "\(kernels) \(computation) \(format) s\(strides) M\(multiplier): element \(index) is \(a), reference \(b)")
+                            "\(kernels) \(computation) \(format) \(geometry): element \(index) is \(a), reference \(b)")
                         return
                     }
                 }

@@ -1,0 +1,225 @@
+/// NCHW computations on small planes, through the NHWC kernels, a block of channels at a time.
+///
+/// A plane of a few hundred elements is too short for the flat convolution of ``NCHWKernels``:
+/// its fixed costs per plane (copying the rows in and out, the weights, the short tails)
+/// outweigh its multiply-adds. Instead, each work item takes the planes of a block of
+/// channels (for the whole batch), transposes them into an NHWC tensor in working memory,
+/// computes there with the register-blocked NHWC kernels on its own thread, and transposes
+/// the result back. A block's result does not depend on the thread that computes it.
+public enum NCHWChannelBlocks<F: VectorFamily> {
+    public typealias T = F.Scalar
+
+    /// Input channels per block: about an eighth of them (the NHWC kernels' costs per row are
+    /// shared by the row's channels), in whole registers, at least two. From the geometry alone,
+    /// so that the blocks are the same for every thread count.
+    @inlinable
+    static func blockChannels(_ g: KernelGeometry) -> Int {
+        let lanes = F.Register.laneCount
+        return max(2, g.channels / (8 * lanes) + 1) * lanes
+    }
+
+    /// Whether blocks serve `operation` on `g` better than flat planes (measured on the suite's
+    /// layers), and a block's tensors fit the workspace: always for the filter gradient, whose
+    /// flat dot products are short per tap; for planes of at most 400 elements otherwise, and
+    /// for the strided input gradient of planes up to 64x64, whose flat stride phases are short.
+    @inlinable
+    public static func serve(_ operation: KernelOperation, _ g: KernelGeometry) -> Bool {
+        // In floating point: the products may not fit in an Int for geometries without elements.
+        let (inputPlane, outputPlane) = (Double(g.inputHeight) * Double(g.inputWidth), Double(g.outputHeight) * Double(g.outputWidth))
+        let small: Bool
+        switch operation {
+        case .backpropFilter: small = true
+        case .forward: small = max(inputPlane, outputPlane) <= 400
+        case .backpropInput: small = max(inputPlane, outputPlane) <= 400 || (g.strides != (1, 1) && inputPlane <= 4096)
+        }
+        let perChannel =
+            Double(g.batch) * (inputPlane + outputPlane * Double(g.multiplier))
+            + Double(g.filterHeight) * Double(g.filterWidth) * Double(g.multiplier)
+        return small && perChannel * Double(blockChannels(g) * MemoryLayout<T>.stride) <= 8 * 1024 * 1024
+    }
+
+    /// Runs `call` (an NCHW computation of `F.Scalar` elements) block by block.
+    @inlinable
+    public static func run(_ call: KernelRun) {
+        let g = call.geometry
+        let blockChannels = blockChannels(g)
+        let blocks = (g.channels + blockChannels - 1) / blockChannels
+        Parallel.forEach(blocks, threadCount: call.threadCount, work: g.multiplyAddCount) { range in
+            for block in range {
+                let first = block * blockChannels
+                var blockGeometry = g
+                blockGeometry.channels = min(blockChannels, g.channels - first)
+                Workspace.withMemory(byteCount: blockBytes(g, channels: blockGeometry.channels)) { memory in
+                    run(call, blockGeometry, firstChannel: first, memory)
+                }
+            }
+        }
+    }
+
+    /// The bytes of a block's three tensors of `channels` input channels: input, filter, output.
+    @inlinable
+    static func blockBytes(_ g: KernelGeometry, channels: Int) -> Int {
+        let (input, filter, output) = tensorBytes(g, channels: channels)
+        return input + filter + output
+    }
+
+    /// The bytes of each of a block's tensors, rounded up to 64.
+    @inlinable
+    static func tensorBytes(_ g: KernelGeometry, channels: Int) -> (input: Int, filter: Int, output: Int) {
+        var block = g
+        block.channels = channels
+        let rounded = { (count: Int) in (count * MemoryLayout<T>.stride + 63) & ~63 }
+        return (rounded(block.inputCount), rounded(block.filterCount), rounded(block.outputCount))
+    }
+
+    /// The block of `block.channels` input channels from `firstChannel` of `call`, in `memory`.
+    @inlinable
+    static func run(_ call: KernelRun, _ block: KernelGeometry, firstChannel: Int, _ memory: UnsafeMutableRawPointer) {
+        let g = call.geometry
+        let bytes = tensorBytes(g, channels: block.channels)
+        let part = { (offset: Int) in (memory + offset).assumingMemoryBound(to: T.self) }
+        let input = Part(block: part(0), perChannel: 1, plane: g.inputHeight * g.inputWidth)
+        let filter = Part(block: part(bytes.input), perChannel: g.multiplier, plane: nil)
+        let output = Part(block: part(bytes.input + bytes.filter), perChannel: g.multiplier, plane: g.outputHeight * g.outputWidth)
+        let (a, b, result): (Part, Part, Part)
+        switch call.operation {
+        case .forward: (a, b, result) = (input, filter, output)
+        case .backpropInput: (a, b, result) = (output, filter, input)
+        case .backpropFilter: (a, b, result) = (input, output, filter)
+        }
+        a.gather(g, block, firstChannel, from: call.a.assumingMemoryBound(to: T.self))
+        b.gather(g, block, firstChannel, from: call.b.assumingMemoryBound(to: T.self))
+        KernelRun(
+            operation: call.operation, layout: .nhwc, geometry: block, precision: call.precision, a: a.block, b: b.block,
+            result: result.block, threadCount: 1
+        ).run(F.self)
+        result.scatter(g, block, firstChannel, to: call.result.assumingMemoryBound(to: T.self))
+    }
+
+    /// One tensor of a block: its NHWC (or filter) buffer, and how its channels map to the whole tensor's.
+    @usableFromInline
+    struct Part {
+        @usableFromInline let block: UnsafeMutablePointer<T>
+        /// Channels of the tensor per input channel: 1 for the input, M for the output and filter.
+        @usableFromInline let perChannel: Int
+        /// Elements of one channel plane; nil for the filter `[KH, KW, C*M]`.
+        @usableFromInline let plane: Int?
+
+        @inlinable
+        init(block: UnsafeMutablePointer<T>, perChannel: Int, plane: Int?) {
+            (self.block, self.perChannel, self.plane) = (block, perChannel, plane)
+        }
+
+        /// block[n, p, k] = tensor[n, firstChannel * perChannel + k, p]: the block's channels, transposed.
+        @inlinable
+        func gather(_ g: KernelGeometry, _ b: KernelGeometry, _ firstChannel: Int, from tensor: UnsafePointer<T>) {
+            let (k, total, first) = (b.channels * perChannel, g.channels * perChannel, firstChannel * perChannel)
+            guard let plane else {
+                for tap in 0..<g.filterHeight * g.filterWidth {
+                    (block + tap * k).update(from: tensor + tap * total + first, count: k)
+                }
+                return
+            }
+            for n in 0..<g.batch {
+                transpose(
+                    rows: k, columns: plane, tensor + (n * total + first) * plane, stride: plane, to: block + n * plane * k,
+                    stride: k)
+            }
+        }
+
+        /// tensor[n, firstChannel * perChannel + k, p] = block[n, p, k]: the block's result, transposed back.
+        @inlinable
+        func scatter(_ g: KernelGeometry, _ b: KernelGeometry, _ firstChannel: Int, to tensor: UnsafeMutablePointer<T>) {
+            let (k, total, first) = (b.channels * perChannel, g.channels * perChannel, firstChannel * perChannel)
+            guard let plane else {
+                for tap in 0..<g.filterHeight * g.filterWidth {
+                    (tensor + tap * total + first).update(from: block + tap * k, count: k)
+                }
+                return
+            }
+            for n in 0..<g.batch {
+                transpose(
+                    rows: plane, columns: k, block + n * plane * k, stride: k, to: tensor + (n * total + first) * plane,
+                    stride: plane)
+            }
+        }
+    }
+
+    /// target[j * targetStride + i] = source[i * sourceStride + j] for i in 0..<rows, j in 0..<columns:
+    /// squares of one register's lanes, then the edges lane by lane.
+    @inlinable
+    static func transpose(
+        rows: Int, columns: Int, _ source: UnsafePointer<T>, stride sourceStride: Int, to target: UnsafeMutablePointer<T>,
+        stride targetStride: Int
+    ) {
+        let lanes = F.Register.laneCount
+        let (squareRows, squareColumns) = (rows / lanes * lanes, columns / lanes * lanes)
+        for i in stride(from: 0, to: squareRows, by: lanes) {
+            for j in stride(from: 0, to: squareColumns, by: lanes) {
+                transposeSquare(source + (i * sourceStride + j), sourceStride, target + (j * targetStride + i), targetStride)
+            }
+        }
+        for i in 0..<rows {
+            for j in (i < squareRows ? squareColumns : 0)..<columns {
+                target[j * targetStride + i] = source[i * sourceStride + j]
+            }
+        }
+    }
+
+    /// The square of one register's lanes of ``transpose(rows:columns:_:stride:to:stride:)``:
+    /// in registers for 16 and 8 lanes, else by strided loads.
+    ///
+    /// Each round interleaves row i with row i + lanes/2 into rows 2i and 2i + 1; after log2(lanes)
+    /// rounds, row j holds column j. (With 2 lanes, one round: (a0 b0), (a1 b1).)
+    @inlinable @inline(__always)
+    static func transposeSquare(
+        _ source: UnsafePointer<T>, _ sourceStride: Int, _ target: UnsafeMutablePointer<T>, _ targetStride: Int
+    ) {
+        typealias R = F.Register
+        let row = { (i: Int) in R(loading: source + i * sourceStride) }
+        let store = { (j: Int, value: R) in value.store(to: target + j * targetStride) }
+        switch R.laneCount {
+        case 16:
+            var r = (row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))
+            var s = (row(8), row(9), row(10), row(11), row(12), row(13), row(14), row(15))
+            for _ in 0..<4 { (r, s) = interleave(r, s) }
+            (store(0, r.0), store(1, r.1), store(2, r.2), store(3, r.3), store(4, r.4), store(5, r.5), store(6, r.6))
+            (store(7, r.7), store(8, s.0), store(9, s.1), store(10, s.2), store(11, s.3), store(12, s.4))
+            (store(13, s.5), store(14, s.6), store(15, s.7))
+        case 8:
+            var r = (row(0), row(1), row(2), row(3))
+            var s = (row(4), row(5), row(6), row(7))
+            for _ in 0..<3 { (r, s) = interleave(r, s) }
+            (store(0, r.0), store(1, r.1), store(2, r.2), store(3, r.3))
+            (store(4, s.0), store(5, s.1), store(6, s.2), store(7, s.3))
+        default:
+            for j in 0..<R.laneCount { store(j, R(loading: source + j, stride: sourceStride)) }
+        }
+    }
+
+    /// One round of ``transposeSquare(_:_:_:_:)`` on 16 rows: r holds rows 0..<8, s rows 8..<16.
+    @inlinable @inline(__always)
+    static func interleave<R: KernelVector>(_ r: (R, R, R, R, R, R, R, R), _ s: (R, R, R, R, R, R, R, R)) -> (
+        (R, R, R, R, R, R, R, R), (R, R, R, R, R, R, R, R)
+    ) {
+        let (a0, b0) = r.0.interleaved(with: s.0)
+        let (a1, b1) = r.1.interleaved(with: s.1)
+        let (a2, b2) = r.2.interleaved(with: s.2)
+        let (a3, b3) = r.3.interleaved(with: s.3)
+        let (a4, b4) = r.4.interleaved(with: s.4)
+        let (a5, b5) = r.5.interleaved(with: s.5)
+        let (a6, b6) = r.6.interleaved(with: s.6)
+        let (a7, b7) = r.7.interleaved(with: s.7)
+        return ((a0, b0, a1, b1, a2, b2, a3, b3), (a4, b4, a5, b5, a6, b6, a7, b7))
+    }
+
+    /// One round of ``transposeSquare(_:_:_:_:)`` on 8 rows: r holds rows 0..<4, s rows 4..<8.
+    @inlinable @inline(__always)
+    static func interleave<R: KernelVector>(_ r: (R, R, R, R), _ s: (R, R, R, R)) -> ((R, R, R, R), (R, R, R, R)) {
+        let (a0, b0) = r.0.interleaved(with: s.0)
+        let (a1, b1) = r.1.interleaved(with: s.1)
+        let (a2, b2) = r.2.interleaved(with: s.2)
+        let (a3, b3) = r.3.interleaved(with: s.3)
+        return ((a0, b0, a1, b1), (a2, b2, a3, b3))
+    }
+}
