@@ -48,17 +48,21 @@ public struct KernelRun {
         }
     }
 
-    /// Runs the call on buffers of `F.Scalar`.
+    /// Runs the call on buffers of `F.Scalar`, in blocks of channels where they serve better.
     @inlinable
     func run<F: VectorFamily>(_: F.Type) {
+        if ChannelBlocks<F>.serve(self) { ChannelBlocks<F>.run(self) } else { runWhole(F.self) }
+    }
+
+    /// Runs the call on buffers of `F.Scalar`, on the whole tensors.
+    @inlinable
+    func runWhole<F: VectorFamily>(_: F.Type) {
         let (a, b, result) = (
             a.assumingMemoryBound(to: F.Scalar.self), b.assumingMemoryBound(to: F.Scalar.self),
             result.assumingMemoryBound(to: F.Scalar.self)
         )
         let g = geometry
         switch (layout, operation) {
-        case (.nchw, _) where NCHWChannelBlocks<F>.serve(operation, g):
-            NCHWChannelBlocks<F>.run(self)
         case (.nchw, .forward):
             NCHWKernels<F>.forward(g, input: a, filter: b, output: result, threadCount: threadCount)
         case (.nchw, .backpropInput):

@@ -1,12 +1,15 @@
-/// NCHW computations on small planes, through the NHWC kernels, a block of channels at a time.
+/// Computations in blocks of channels, each on one thread through the NHWC kernels.
 ///
 /// A plane of a few hundred elements is too short for the flat convolution of ``NCHWKernels``:
 /// its fixed costs per plane (copying the rows in and out, the weights, the short tails)
 /// outweigh its multiply-adds. Instead, each work item takes the planes of a block of
 /// channels (for the whole batch), transposes them into an NHWC tensor in working memory,
 /// computes there with the register-blocked NHWC kernels on its own thread, and transposes
-/// the result back. A block's result does not depend on the thread that computes it.
-public enum NCHWChannelBlocks<F: VectorFamily> {
+/// the result back. The NHWC filter gradient of few output rows, split across threads by
+/// rows, would sum partial filters of all channels; in blocks (copied, not transposed), each
+/// thread sums its own channels' partial filters in cache. A block's result does not depend on
+/// the thread that computes it.
+public enum ChannelBlocks<F: VectorFamily> {
     public typealias T = F.Scalar
 
     /// Input channels per block: about an eighth of them (the NHWC kernels' costs per row are
@@ -18,19 +21,23 @@ public enum NCHWChannelBlocks<F: VectorFamily> {
         return max(2, g.channels / (8 * lanes) + 1) * lanes
     }
 
-    /// Whether blocks serve `operation` on `g` better than flat planes (measured on the suite's
-    /// layers), and a block's tensors fit the workspace: always for the filter gradient, whose
-    /// flat dot products are short per tap; for planes of at most 400 elements otherwise, and
-    /// for the strided input gradient of planes up to 64x64, whose flat stride phases are short.
+    /// Whether blocks serve `call` better than the whole-tensor kernels (measured on the suite's
+    /// layers), and a block's tensors fit the workspace. NCHW: always for the filter gradient,
+    /// whose flat dot products are short per tap; for planes of at most 400 elements otherwise,
+    /// and for the strided input gradient of planes up to 64x64, whose flat stride phases are
+    /// short. NHWC: the filter gradient of at most 400 output pixels.
     @inlinable
-    public static func serve(_ operation: KernelOperation, _ g: KernelGeometry) -> Bool {
+    public static func serve(_ call: KernelRun) -> Bool {
+        let g = call.geometry
         // In floating point: the products may not fit in an Int for geometries without elements.
         let (inputPlane, outputPlane) = (Double(g.inputHeight) * Double(g.inputWidth), Double(g.outputHeight) * Double(g.outputWidth))
         let small: Bool
-        switch operation {
-        case .backpropFilter: small = true
-        case .forward: small = max(inputPlane, outputPlane) <= 400
-        case .backpropInput: small = max(inputPlane, outputPlane) <= 400 || (g.strides != (1, 1) && inputPlane <= 4096)
+        switch (call.layout, call.operation) {
+        case (.nchw, .backpropFilter): small = true
+        case (.nchw, .forward): small = max(inputPlane, outputPlane) <= 400
+        case (.nchw, .backpropInput): small = max(inputPlane, outputPlane) <= 400 || (g.strides != (1, 1) && inputPlane <= 4096)
+        case (.nhwc, .backpropFilter): small = outputPlane <= 400
+        case (.nhwc, _): small = false
         }
         let perChannel =
             Double(g.batch) * (inputPlane + outputPlane * Double(g.multiplier))
@@ -38,7 +45,7 @@ public enum NCHWChannelBlocks<F: VectorFamily> {
         return small && perChannel * Double(blockChannels(g) * MemoryLayout<T>.stride) <= 8 * 1024 * 1024
     }
 
-    /// Runs `call` (an NCHW computation of `F.Scalar` elements) block by block.
+    /// Runs `call` (a computation on `F.Scalar` elements) block by block.
     @inlinable
     public static func run(_ call: KernelRun) {
         let g = call.geometry
@@ -78,9 +85,15 @@ public enum NCHWChannelBlocks<F: VectorFamily> {
         let g = call.geometry
         let bytes = tensorBytes(g, channels: block.channels)
         let part = { (offset: Int) in (memory + offset).assumingMemoryBound(to: T.self) }
-        let input = Part(block: part(0), perChannel: 1, plane: g.inputHeight * g.inputWidth)
-        let filter = Part(block: part(bytes.input), perChannel: g.multiplier, plane: nil)
-        let output = Part(block: part(bytes.input + bytes.filter), perChannel: g.multiplier, plane: g.outputHeight * g.outputWidth)
+        let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
+        let nchw = call.layout == .nchw
+        let input = Part(
+            block: part(0), perChannel: 1, rows: nchw ? g.batch : g.batch * inputPlane, plane: nchw ? inputPlane : nil)
+        let filter = Part(
+            block: part(bytes.input), perChannel: g.multiplier, rows: g.filterHeight * g.filterWidth, plane: nil)
+        let output = Part(
+            block: part(bytes.input + bytes.filter), perChannel: g.multiplier, rows: nchw ? g.batch : g.batch * outputPlane,
+            plane: nchw ? outputPlane : nil)
         let (a, b, result): (Part, Part, Part)
         switch call.operation {
         case .forward: (a, b, result) = (input, filter, output)
@@ -92,7 +105,7 @@ public enum NCHWChannelBlocks<F: VectorFamily> {
         KernelRun(
             operation: call.operation, layout: .nhwc, geometry: block, precision: call.precision, a: a.block, b: b.block,
             result: result.block, threadCount: 1
-        ).run(F.self)
+        ).runWhole(F.self)
         result.scatter(g, block, firstChannel, to: call.result.assumingMemoryBound(to: T.self))
     }
 
@@ -102,44 +115,43 @@ public enum NCHWChannelBlocks<F: VectorFamily> {
         @usableFromInline let block: UnsafeMutablePointer<T>
         /// Channels of the tensor per input channel: 1 for the input, M for the output and filter.
         @usableFromInline let perChannel: Int
-        /// Elements of one channel plane; nil for the filter `[KH, KW, C*M]`.
+        /// Rows of all channels (the batch of an NCHW tensor, the pixels of an NHWC one, the filter taps).
+        @usableFromInline let rows: Int
+        /// NCHW: the elements of one channel plane; nil where channels come last.
         @usableFromInline let plane: Int?
 
         @inlinable
-        init(block: UnsafeMutablePointer<T>, perChannel: Int, plane: Int?) {
-            (self.block, self.perChannel, self.plane) = (block, perChannel, plane)
+        init(block: UnsafeMutablePointer<T>, perChannel: Int, rows: Int, plane: Int?) {
+            (self.block, self.perChannel, self.rows, self.plane) = (block, perChannel, rows, plane)
         }
 
-        /// block[n, p, k] = tensor[n, firstChannel * perChannel + k, p]: the block's channels, transposed.
+        /// The block's channels of `tensor`, channels last: block[r, p, k] = tensor[r, first + k, p]
+        /// for NCHW tensors (transposed), block[r, k] = tensor[r, first + k] otherwise, first = firstChannel * perChannel.
         @inlinable
         func gather(_ g: KernelGeometry, _ b: KernelGeometry, _ firstChannel: Int, from tensor: UnsafePointer<T>) {
             let (k, total, first) = (b.channels * perChannel, g.channels * perChannel, firstChannel * perChannel)
             guard let plane else {
-                for tap in 0..<g.filterHeight * g.filterWidth {
-                    (block + tap * k).update(from: tensor + tap * total + first, count: k)
-                }
+                for r in 0..<rows { (block + r * k).update(from: tensor + r * total + first, count: k) }
                 return
             }
-            for n in 0..<g.batch {
+            for r in 0..<rows {
                 transpose(
-                    rows: k, columns: plane, tensor + (n * total + first) * plane, stride: plane, to: block + n * plane * k,
+                    rows: k, columns: plane, tensor + (r * total + first) * plane, stride: plane, to: block + r * plane * k,
                     stride: k)
             }
         }
 
-        /// tensor[n, firstChannel * perChannel + k, p] = block[n, p, k]: the block's result, transposed back.
+        /// The inverse of ``gather(_:_:_:from:)``: the block's result into its channels of `tensor`.
         @inlinable
         func scatter(_ g: KernelGeometry, _ b: KernelGeometry, _ firstChannel: Int, to tensor: UnsafeMutablePointer<T>) {
             let (k, total, first) = (b.channels * perChannel, g.channels * perChannel, firstChannel * perChannel)
             guard let plane else {
-                for tap in 0..<g.filterHeight * g.filterWidth {
-                    (tensor + tap * total + first).update(from: block + tap * k, count: k)
-                }
+                for r in 0..<rows { (tensor + r * total + first).update(from: block + r * k, count: k) }
                 return
             }
-            for n in 0..<g.batch {
+            for r in 0..<rows {
                 transpose(
-                    rows: plane, columns: k, block + n * plane * k, stride: k, to: tensor + (n * total + first) * plane,
+                    rows: plane, columns: k, block + r * plane * k, stride: k, to: tensor + (r * total + first) * plane,
                     stride: plane)
             }
         }
