@@ -2,7 +2,8 @@
 ///
 /// Each channel plane is copied, zero-padded, into a ``FlatPlane`` and convolved as one flat
 /// row: every filter tap is then a contiguous load and a broadcast weight. Planes are
-/// independent work items, so every sum has the same order whatever the thread count.
+/// independent work items, so every sum has the same order whatever the thread count. Where
+/// planes are small, ``ChannelBlocks`` serves instead (``KernelRun`` chooses).
 ///
 /// The padding zeros are multiplied like any input, so a plane whose weights (forward, input
 /// gradient) or values (filter gradient) include an infinity or a NaN goes to the row-by-row
