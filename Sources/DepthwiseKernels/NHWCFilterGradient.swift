@@ -1,0 +1,226 @@
+/// The filter gradient of NHWC tensors.
+extension NHWCKernels {
+    /// The number of partial sums the filter gradient is split into. It depends only on
+    /// the geometry, so that the result does not depend on the thread count.
+    @inlinable
+    public static func partialSumCount(_ g: KernelGeometry) -> Int {
+        min(g.batch * g.outputHeight, 16)
+    }
+
+    /// filterGradient[kh, kw, k] = sum over (n, oh, ow) of outputGradient[n, oh, ow, k] * input[n, ih, iw, k]
+    ///
+    /// The output rows are split into ``partialSumCount(_:)`` fixed parts, summed
+    /// separately (in parallel) and then added in order.
+    @inlinable
+    public static func backpropFilter(
+        _ g: KernelGeometry, input: UnsafePointer<T>, outputGradient: UnsafePointer<T>,
+        filterGradient: UnsafeMutablePointer<T>, threadCount: Int
+    ) {
+        let k = g.outputChannels
+        let tapCount = g.filterHeight * g.filterWidth * k
+        let rowCount = g.batch * g.outputHeight
+        let parts = partialSumCount(g)
+        let partials = Scratch<T>(count: parts * tapCount)
+        defer { partials.deallocate() }
+        Parallel.forEach(parts, threadCount: threadCount, work: g.multiplyAddCount) { range in
+            for part in range {
+                let sums = partials.baseAddress! + part * tapCount
+                for row in (part * rowCount / parts)..<((part + 1) * rowCount / parts) {
+                    accumulateFilterGradient(g, row: row, input, outputGradient, into: sums)
+                }
+            }
+        }
+        // filterGradient = partials[0] + partials[1] + ... in this order.
+        func add<V: KernelVector>(_: V.Type, _ i: inout Int) where V.Element == T {
+            while i + V.laneCount <= tapCount {
+                var sum = V(loading: partials.baseAddress! + i)
+                for part in 1..<max(parts, 1) { sum = sum + V(loading: partials.baseAddress! + part * tapCount + i) }
+                sum.store(to: filterGradient + i)
+                i += V.laneCount
+            }
+        }
+        var i = 0
+        add(F.Register.self, &i)
+        add(F.Single.self, &i)
+    }
+
+    /// sums[kh, kw, k] += sum over ow of outputGradient[n, oh, ow, k] * input[n, ih, iw, k], for one output row.
+    ///
+    /// Each tap's sum runs over ow in order. The columns whose taps all lie inside the input
+    /// are taken in tiles of up to three filter rows by five taps (one gradient load for up to
+    /// fifteen independent sums); the columns at the borders, one tap at a time.
+    @inlinable
+    static func accumulateFilterGradient(
+        _ g: KernelGeometry, row: Int, _ input: UnsafePointer<T>, _ outputGradient: UnsafePointer<T>,
+        into sums: UnsafeMutablePointer<T>
+    ) {
+        let k = g.outputChannels
+        let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
+        let gradientRow = outputGradient + row * g.outputWidth * k
+        let interior = g.interiorOutputColumns
+        let (left, right) = (0..<interior.lowerBound, interior.isEmpty ? 0..<g.outputWidth : interior.upperBound..<g.outputWidth)
+        let rows = g.validFilterRows(forOutputRow: oh)
+        func inputRow(_ kh: Int) -> UnsafePointer<T> {
+            let ih = oh * g.strides.height + kh * g.dilations.height - g.padTop
+            return input + (n * g.inputHeight + ih) * g.inputWidth * k
+        }
+        func product(_ kh: Int, _ kw: Int, _ columns: Range<Int>) -> ProductRow {
+            ProductRow(
+                columns: columns, gradient: gradientRow, input: inputRow(kh),
+                inputOrigin: (kw * g.dilations.width - g.padLeft) * k, inputColumnStep: g.strides.width * k, channels: k)
+        }
+        func tap(_ kh: Int, _ kw: Int) -> UnsafeMutablePointer<T> { sums + (kh * g.filterWidth + kw) * k }
+        // Each tap's valid columns within `side`, one tap at a time.
+        func accumulateBorder(_ side: Range<Int>) {
+            for kh in rows {
+                for kw in 0..<g.filterWidth {
+                    accumulate(product(kh, kw, g.validOutputColumns(forFilterColumn: kw).clamped(to: side)), tap(kh, kw), from: 0)
+                }
+            }
+        }
+        accumulateBorder(left)
+        var kh = rows.lowerBound
+        while !interior.isEmpty && kh < rows.upperBound {
+            let tileRows = min(3, rows.upperBound - kh)
+            let tile = FilterTile(
+                first: product(kh, 0, interior), rows: (inputRow(kh), inputRow(kh + min(1, tileRows - 1)), inputRow(kh + tileRows - 1)),
+                sums: tap(kh, 0), rowStep: g.filterWidth * k, tapStep: g.dilations.width * k)
+            var kw = 0
+            while kw < g.filterWidth {
+                let tileTaps = min(5, g.filterWidth - kw)
+                let rest = tile.accumulate(rows: tileRows, taps: tileTaps, from: kw)
+                for r in 0..<tileRows {
+                    for t in 0..<tileTaps {
+                        accumulate(product(kh + r, kw + t, interior), tap(kh + r, kw + t), from: rest)
+                    }
+                }
+                kw += tileTaps
+            }
+            kh += tileRows
+        }
+        accumulateBorder(right)
+    }
+
+    /// One tap's sums over `product.columns`, from channel `first` to the last, one register,
+    /// narrow vector or lane at a time.
+    @inlinable @inline(__always)
+    static func accumulate(_ product: ProductRow, _ tap: UnsafeMutablePointer<T>, from first: Int) {
+        guard !product.columns.isEmpty else { return }
+        var c = first
+        accumulate(F.Register.self, product, tap, &c)
+        accumulate(F.Narrow.self, product, tap, &c)
+        accumulate(F.Single.self, product, tap, &c)
+    }
+
+    /// One filter tap's products along an output row: gradient[ow, k] * input[inputOrigin + ow * inputColumnStep + k].
+    @usableFromInline
+    struct ProductRow {
+        @usableFromInline let columns: Range<Int>
+        @usableFromInline let gradient: UnsafePointer<T>
+        @usableFromInline let input: UnsafePointer<T>
+        /// The offset of the tap's column for ow = 0; negative when it lies in the padding.
+        @usableFromInline let inputOrigin: Int
+        @usableFromInline let inputColumnStep: Int
+        @usableFromInline let channels: Int
+
+        @inlinable
+        init(
+            columns: Range<Int>, gradient: UnsafePointer<T>, input: UnsafePointer<T>, inputOrigin: Int, inputColumnStep: Int,
+            channels: Int
+        ) {
+            (self.columns, self.gradient, self.input) = (columns, gradient, input)
+            (self.inputOrigin, self.inputColumnStep, self.channels) = (inputOrigin, inputColumnStep, channels)
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func accumulate<V: KernelVector>(
+        _: V.Type, _ product: ProductRow, _ tap: UnsafeMutablePointer<T>, _ c: inout Int
+    ) where V.Element == T {
+        while c + V.laneCount <= product.channels {
+            var sum = V(loading: tap + c)
+            for ow in product.columns {
+                sum = sum.multiplyAdd(
+                    V(loading: product.gradient + ow * product.channels + c),
+                    V(loading: product.input + (product.inputOrigin + ow * product.inputColumnStep + c)))
+            }
+            sum.store(to: tap + c)
+            c += V.laneCount
+        }
+    }
+
+    /// Up to three neighbouring filter rows over the interior columns of one output row.
+    @usableFromInline
+    struct FilterTile {
+        /// Filter row 0, tap 0.
+        @usableFromInline let first: ProductRow
+        /// The input rows that filter rows 0, 1 and 2 read (repeated where the tile has fewer).
+        @usableFromInline let rows: (UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>)
+        /// The sums of filter row 0, tap 0; `rowStep` apart from row to row.
+        @usableFromInline let sums: UnsafeMutablePointer<T>
+        @usableFromInline let rowStep: Int
+        /// The distance in the input between neighbouring taps of a row.
+        @usableFromInline let tapStep: Int
+
+        @inlinable
+        init(
+            first: ProductRow, rows: (UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>), sums: UnsafeMutablePointer<T>,
+            rowStep: Int, tapStep: Int
+        ) {
+            (self.first, self.rows, self.sums, self.rowStep, self.tapStep) = (first, rows, sums, rowStep, tapStep)
+        }
+
+        /// The sums of taps `kw ..< kw + taps` of filter rows `0 ..< rows`, one register of
+        /// channels at a time; returns the first channel left.
+        @inlinable @inline(__always)
+        func accumulate(rows: Int, taps: Int, from kw: Int) -> Int {
+            switch (rows, taps) {  // constant counts, so that the sums stay in registers
+            case (3, 5): accumulate(3, 5, kw)
+            case (3, 4): accumulate(3, 4, kw)
+            case (3, 3): accumulate(3, 3, kw)
+            case (3, 2): accumulate(3, 2, kw)
+            case (3, _): accumulate(3, 1, kw)
+            case (2, 5): accumulate(2, 5, kw)
+            case (2, 4): accumulate(2, 4, kw)
+            case (2, 3): accumulate(2, 3, kw)
+            case (2, 2): accumulate(2, 2, kw)
+            case (2, _): accumulate(2, 1, kw)
+            case (_, 5): accumulate(1, 5, kw)
+            case (_, 4): accumulate(1, 4, kw)
+            case (_, 3): accumulate(1, 3, kw)
+            case (_, 2): accumulate(1, 2, kw)
+            default: accumulate(1, 1, kw)
+            }
+        }
+
+        @inlinable @inline(__always)
+        func accumulate(_ rowCount: Int, _ tapCount: Int, _ kw: Int) -> Int {
+            typealias R = F.Register
+            let (lanes, k) = (R.laneCount, first.channels)
+            // The input of tap kw of each row, for output column 0.
+            let origin = first.inputOrigin + kw * tapStep
+            let inputs: InlineArray<3, UnsafePointer<T>> = [rows.0 + origin, rows.1 + origin, rows.2 + origin]
+            let gradients = first.gradient
+            var c = 0
+            while c + lanes <= k {
+                var s = InlineArray<15, R>(repeating: R(broadcasting: 0))
+                for r in 0..<rowCount {
+                    for t in 0..<tapCount { s[r * 5 + t] = R(loading: sums + r * rowStep + (kw + t) * k + c) }
+                }
+                for ow in first.columns {
+                    let gradient = R(loading: gradients + ow * k + c)
+                    let x = ow * first.inputColumnStep + c
+                    for r in 0..<rowCount {
+                        let row = inputs[r] + x
+                        for t in 0..<tapCount { s[r * 5 + t] = s[r * 5 + t].multiplyAdd(gradient, R(loading: row + t * tapStep)) }
+                    }
+                }
+                for r in 0..<rowCount {
+                    for t in 0..<tapCount { s[r * 5 + t].store(to: sums + r * rowStep + (kw + t) * k + c) }
+                }
+                c += lanes
+            }
+            return c
+        }
+    }
+}
