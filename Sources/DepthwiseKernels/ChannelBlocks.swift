@@ -12,13 +12,40 @@
 public enum ChannelBlocks<F: VectorFamily> {
     public typealias T = F.Scalar
 
-    /// Input channels per block: about an eighth of them (the NHWC kernels' costs per row are
-    /// shared by the row's channels), in whole registers, at least two. From the geometry alone,
-    /// so that the blocks are the same for every thread count.
+    /// The number of blocks: as few as leave each block's tensors within about 1 MiB, a core's
+    /// cache (the NHWC kernels' costs per row are shared by the row's channels), and even, so
+    /// that two threads share them evenly. From the geometry alone, so that the blocks are the
+    /// same for every thread count.
     @inlinable
-    static func blockChannels(_ g: KernelGeometry) -> Int {
-        let lanes = F.Register.laneCount
-        return max(2, g.channels / (8 * lanes) + 1) * lanes
+    static func blockCount(_ g: KernelGeometry) -> Int {
+        let bytes = bytesPerChannel(g) * Double(g.channels)
+        let count = Int(min(bytes / Double(1 << 20), Double(Int.max / 2)).rounded(.up))
+        return min(max(2, count + count % 2), registerCount(g))
+    }
+
+    /// The bytes of a block's tensors per input channel: input, filter and output, in floating
+    /// point (the products may not fit in an Int for geometries without elements).
+    @inlinable
+    static func bytesPerChannel(_ g: KernelGeometry) -> Double {
+        let (inputPlane, outputPlane) = (Double(g.inputHeight) * Double(g.inputWidth), Double(g.outputHeight) * Double(g.outputWidth))
+        let elements =
+            Double(g.batch) * (inputPlane + outputPlane * Double(g.multiplier))
+            + Double(g.filterHeight) * Double(g.filterWidth) * Double(g.multiplier)
+        return elements * Double(MemoryLayout<T>.stride)
+    }
+
+    /// The registers of channels, the unit the blocks are made of: the last may be partial.
+    @inlinable
+    static func registerCount(_ g: KernelGeometry) -> Int {
+        let (whole, rest) = g.channels.quotientAndRemainder(dividingBy: F.Register.laneCount)
+        return whole + (rest > 0 ? 1 : 0)
+    }
+
+    /// The input channels of block `block` of `blocks`: whole registers, as evenly shared as they go.
+    @inlinable
+    static func channels(ofBlock block: Int, of blocks: Int, _ g: KernelGeometry) -> Range<Int> {
+        let (registers, lanes) = (registerCount(g), F.Register.laneCount)
+        return min(g.channels, block * registers / blocks * lanes)..<min(g.channels, (block + 1) * registers / blocks * lanes)
     }
 
     /// Whether blocks serve `call` better than the whole-tensor kernels (measured on the suite's
@@ -29,7 +56,6 @@ public enum ChannelBlocks<F: VectorFamily> {
     @inlinable
     public static func serve(_ call: KernelRun) -> Bool {
         let g = call.geometry
-        // In floating point: the products may not fit in an Int for geometries without elements.
         let (inputPlane, outputPlane) = (Double(g.inputHeight) * Double(g.inputWidth), Double(g.outputHeight) * Double(g.outputWidth))
         let small: Bool
         switch (call.layout, call.operation) {
@@ -39,25 +65,23 @@ public enum ChannelBlocks<F: VectorFamily> {
         case (.nhwc, .backpropFilter): small = outputPlane <= 400
         case (.nhwc, _): small = false
         }
-        let perChannel =
-            Double(g.batch) * (inputPlane + outputPlane * Double(g.multiplier))
-            + Double(g.filterHeight) * Double(g.filterWidth) * Double(g.multiplier)
-        return small && perChannel * Double(blockChannels(g) * MemoryLayout<T>.stride) <= 8 * 1024 * 1024
+        let blocks = max(1, blockCount(g))
+        let widest = (registerCount(g) + blocks - 1) / blocks * F.Register.laneCount
+        return small && bytesPerChannel(g) * Double(widest) <= 8 * 1024 * 1024
     }
 
     /// Runs `call` (a computation on `F.Scalar` elements) block by block.
     @inlinable
     public static func run(_ call: KernelRun) {
         let g = call.geometry
-        let blockChannels = blockChannels(g)
-        let blocks = (g.channels + blockChannels - 1) / blockChannels
+        let blocks = blockCount(g)
         Parallel.forEach(blocks, threadCount: call.threadCount, work: g.multiplyAddCount) { range in
             for block in range {
-                let first = block * blockChannels
+                let channels = channels(ofBlock: block, of: blocks, g)
                 var blockGeometry = g
-                blockGeometry.channels = min(blockChannels, g.channels - first)
-                Workspace.withMemory(byteCount: blockBytes(g, channels: blockGeometry.channels)) { memory in
-                    run(call, blockGeometry, firstChannel: first, memory)
+                blockGeometry.channels = channels.count
+                Workspace.withMemory(byteCount: blockBytes(g, channels: channels.count)) { memory in
+                    run(call, blockGeometry, firstChannel: channels.lowerBound, memory)
                 }
             }
         }
