@@ -219,18 +219,39 @@ public enum ChannelBlocks<F: VectorFamily> {
             var r = (row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))
             var s = (row(8), row(9), row(10), row(11), row(12), row(13), row(14), row(15))
             for _ in 0..<4 { (r, s) = interleave(r, s) }
-            (store(0, r.0), store(1, r.1), store(2, r.2), store(3, r.3), store(4, r.4), store(5, r.5), store(6, r.6))
-            (store(7, r.7), store(8, s.0), store(9, s.1), store(10, s.2), store(11, s.3), store(12, s.4))
-            (store(13, s.5), store(14, s.6), store(15, s.7))
+            storeRows(r, at: 0, store)
+            storeRows(s, at: 8, store)
         case 8:
             var r = (row(0), row(1), row(2), row(3))
             var s = (row(4), row(5), row(6), row(7))
             for _ in 0..<3 { (r, s) = interleave(r, s) }
-            (store(0, r.0), store(1, r.1), store(2, r.2), store(3, r.3))
-            (store(4, s.0), store(5, s.1), store(6, s.2), store(7, s.3))
+            storeRows(r, at: 0, store)
+            storeRows(s, at: 4, store)
         default:
             for j in 0..<R.laneCount { store(j, R(loading: source + j, stride: sourceStride)) }
         }
+    }
+
+    /// store(first + i, rows.i) for each of the eight rows.
+    @inlinable @inline(__always)
+    static func storeRows<R: KernelVector>(_ rows: (R, R, R, R, R, R, R, R), at first: Int, _ store: (Int, R) -> Void) {
+        store(first, rows.0)
+        store(first + 1, rows.1)
+        store(first + 2, rows.2)
+        store(first + 3, rows.3)
+        store(first + 4, rows.4)
+        store(first + 5, rows.5)
+        store(first + 6, rows.6)
+        store(first + 7, rows.7)
+    }
+
+    /// store(first + i, rows.i) for each of the four rows.
+    @inlinable @inline(__always)
+    static func storeRows<R: KernelVector>(_ rows: (R, R, R, R), at first: Int, _ store: (Int, R) -> Void) {
+        store(first, rows.0)
+        store(first + 1, rows.1)
+        store(first + 2, rows.2)
+        store(first + 3, rows.3)
     }
 
     /// One round of ``transposeSquare(_:_:_:_:)`` on 16 rows: r holds rows 0..<8, s rows 8..<16.
