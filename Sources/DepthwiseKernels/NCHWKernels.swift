@@ -79,10 +79,7 @@ public enum NCHWKernels<F: VectorFamily> {
                             if inputIsFinite {
                                 layout.fillFlat(F.self, scratch.flat, from: gradient)
                                 if isFinite(scratch.flat, count: layout.flatCount) {
-                                    for tap in 0..<taps {
-                                        tapSums[tap] += dot(
-                                            layout.flatCount, scratch.flat, scratch.phases + scratch.offsets[tap], stride: 1)
-                                    }
+                                    accumulateTapDots(layout, scratch, into: tapSums)
                                     continue
                                 }
                             }
@@ -98,6 +95,46 @@ public enum NCHWKernels<F: VectorFamily> {
                 }
             }
         }
+    }
+
+    /// tapSums[t] += sum over flat positions o of flat[o] * phases[offsets[t] + o], for every tap:
+    /// up to nine taps per pass over the flat gradient (one load of it for all of them), each
+    /// tap's products summed lane by lane in order of o, then across the lanes.
+    @inlinable
+    static func accumulateTapDots(_ layout: FlatPlane, _ scratch: FlatScratch<T>, into tapSums: UnsafeMutablePointer<T>) {
+        var first = 0
+        while first < layout.tapCount {
+            let count = min(9, layout.tapCount - first)
+            switch count {  // constant counts, so that the sums stay in registers
+            case 9: accumulateTapDots(9, from: first, layout, scratch, tapSums)
+            case 8: accumulateTapDots(8, from: first, layout, scratch, tapSums)
+            case 7: accumulateTapDots(7, from: first, layout, scratch, tapSums)
+            case 6: accumulateTapDots(6, from: first, layout, scratch, tapSums)
+            case 5: accumulateTapDots(5, from: first, layout, scratch, tapSums)
+            case 4: accumulateTapDots(4, from: first, layout, scratch, tapSums)
+            case 3: accumulateTapDots(3, from: first, layout, scratch, tapSums)
+            case 2: accumulateTapDots(2, from: first, layout, scratch, tapSums)
+            default: accumulateTapDots(1, from: first, layout, scratch, tapSums)
+            }
+            first += count
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func accumulateTapDots(
+        _ count: Int, from first: Int, _ layout: FlatPlane, _ scratch: FlatScratch<T>, _ tapSums: UnsafeMutablePointer<T>
+    ) {
+        typealias R = F.Register
+        var taps = InlineArray<9, UnsafePointer<T>>(repeating: UnsafePointer(scratch.phases))
+        for t in 0..<count { taps[t] = UnsafePointer(scratch.phases + scratch.offsets[first + t]) }
+        var sums = InlineArray<9, R>(repeating: R(broadcasting: 0))
+        var o = 0
+        while o < layout.flatCount {  // flatCount is a whole number of registers
+            let gradient = R(loading: scratch.flat + o)
+            for t in 0..<count { sums[t] = sums[t].multiplyAdd(gradient, R(loading: taps[t] + o)) }
+            o += R.laneCount
+        }
+        for t in 0..<count { tapSums[first + t] += sums[t].laneSum() }
     }
 
     /// Calls `body` with working memory for `layout` from the calling thread's workspace.
