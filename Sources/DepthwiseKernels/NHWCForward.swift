@@ -48,13 +48,15 @@ extension NHWCKernels {
 
     /// Computes `channels` of output row `row` (of `batch * outputHeight`) from an input whose
     /// first row is row `firstInputRow` (of `batch * inputHeight`), with `outputChannels` channels,
-    /// into an output whose first row is row `firstOutputRow`.
+    /// into an output whose first row is row `firstOutputRow` and whose pixels lie `pixelStep`
+    /// elements apart (`outputChannels` where nil).
     @inlinable
     static func forwardRow(
         _ g: KernelGeometry, row: Int, channels: Range<Int>, firstInputRow: Int, _ input: UnsafePointer<T>,
-        _ filter: UnsafePointer<T>, firstOutputRow: Int, _ output: UnsafeMutablePointer<T>
+        _ filter: UnsafePointer<T>, firstOutputRow: Int, _ output: UnsafeMutablePointer<T>, pixelStep: Int? = nil
     ) {
         let k = g.outputChannels
+        let pixelStep = pixelStep ?? k
         let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
         let filterRows = g.validFilterRows(forOutputRow: oh)
         let outputColumnStep = g.strides.width * k
@@ -80,18 +82,22 @@ extension NHWCKernels {
                     + start * g.strides.width - g.padLeft) * k,
                 rowStep: g.dilations.height * g.inputWidth * k, columnStep: g.dilations.width * k,
                 filterWidth: g.filterWidth, channels: k, channelEnd: channels.upperBound)
-            let pixel = output + ((row - firstOutputRow) * g.outputWidth + start) * k
+            let pixel = output + ((row - firstOutputRow) * g.outputWidth + start) * pixelStep
             ow = start + block
             if block > 1 {
                 let rest =
                     block == 8
-                    ? convolveBlock(taps, columns: 8, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel)
-                    : convolveBlock(taps, columns: 4, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel)
+                    ? convolveBlock(
+                        taps, columns: 8, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel,
+                        pixelStep: pixelStep)
+                    : convolveBlock(
+                        taps, columns: 4, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel,
+                        pixelStep: pixelStep)
                 for column in 0..<block {
                     let taps = taps.shifted(by: column * outputColumnStep)
                     var c = rest
-                    convolve(F.Narrow.self, taps, input, filter, pixel + column * k, &c)
-                    convolve(F.Single.self, taps, input, filter, pixel + column * k, &c)
+                    convolve(F.Narrow.self, taps, input, filter, pixel + column * pixelStep, &c)
+                    convolve(F.Single.self, taps, input, filter, pixel + column * pixelStep, &c)
                 }
             } else {
                 var c = channels.lowerBound
@@ -185,15 +191,16 @@ extension NHWCKernels {
         }
     }
 
-    /// Computes `columns` (4 or 8, a constant at each call) neighbouring output pixels, all of
-    /// whose taps lie inside the input (every filter column), one register of channels at a time
-    /// from channel `first`, for as many registers as fit; returns the first channel left. Each
+    /// Computes `columns` (4 or 8, a constant at each call) neighbouring output pixels, `pixelStep`
+    /// elements apart, all of whose taps lie inside the input (every filter column), one register
+    /// of channels at a time from channel `first`, for as many registers as fit; returns the first
+    /// channel left. Each
     /// filter vector is loaded once for the block, and the sums are independent, which hides the
     /// multiply-add latency.
     @inlinable @inline(__always)
     static func convolveBlock(
         _ taps: Taps, columns: Int, outputColumnStep step: Int, from first: Int, _ input: UnsafePointer<T>,
-        _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<T>
+        _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<T>, pixelStep: Int
     ) -> Int {
         typealias R = F.Register
         let (k, wide) = (taps.channels, columns == 8)
@@ -226,14 +233,14 @@ extension NHWCKernels {
             }
             let out = pixel + c
             s0.store(to: out)
-            s1.store(to: out + k)
-            s2.store(to: out + 2 * k)
-            s3.store(to: out + 3 * k)
+            s1.store(to: out + pixelStep)
+            s2.store(to: out + 2 * pixelStep)
+            s3.store(to: out + 3 * pixelStep)
             if wide {
-                s4.store(to: out + 4 * k)
-                s5.store(to: out + 5 * k)
-                s6.store(to: out + 6 * k)
-                s7.store(to: out + 7 * k)
+                s4.store(to: out + 4 * pixelStep)
+                s5.store(to: out + 5 * pixelStep)
+                s6.store(to: out + 6 * pixelStep)
+                s7.store(to: out + 7 * pixelStep)
             }
             c += R.laneCount
         }

@@ -2,8 +2,9 @@
 /// phase (``StridePhases``).
 ///
 /// Each input row of each column phase is one row of its phase's convolution over all `C*M`
-/// channels, computed by the register-blocked forward kernel into working memory, summed
-/// over the multiplier and stored at every s-th pixel.
+/// channels, computed by the register-blocked forward kernel: straight into every s-th pixel
+/// of the input gradient with multiplier 1, else into working memory, then summed over the
+/// multiplier into every s-th pixel.
 extension NHWCKernels {
     /// inputGradient[n, ih, iw, c] = sum over q and the taps (kh, kw) that map an output (oh, ow)
     /// onto (ih, iw) of filter[kh, kw, c, q] * outputGradient[n, oh, ow, c*M + q]
@@ -55,17 +56,17 @@ extension NHWCKernels {
                             for column in 0..<phase.outputWidth { (pixels + column * sw * c).update(repeating: 0, count: c) }
                             continue
                         }
-                        let row = n * phase.outputHeight + r
+                        let (row, phaseFilter) = (n * phase.outputHeight + r, phaseFilters + filterOffsets[a * columnPhases + b])
+                        guard g.multiplier > 1 else {
+                            forwardRow(
+                                phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient, phaseFilter, firstOutputRow: row,
+                                pixels, pixelStep: sw * c)
+                            continue
+                        }
                         forwardRow(
-                            phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient,
-                            phaseFilters + filterOffsets[a * columnPhases + b], firstOutputRow: row, phaseRow)
+                            phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient, phaseFilter, firstOutputRow: row, phaseRow)
                         for column in 0..<phase.outputWidth {
-                            let (source, target) = (phaseRow + column * k, pixels + column * sw * c)
-                            if g.multiplier == 1 {
-                                FlatPlane.copy(F.self, k, from: source, to: target, adding: false)
-                            } else {
-                                sumOverMultiplier(g.multiplier, c, source, into: target)
-                            }
+                            sumOverMultiplier(g.multiplier, c, phaseRow + column * k, into: pixels + column * sw * c)
                         }
                     }
                 }
