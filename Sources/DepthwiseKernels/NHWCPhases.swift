@@ -56,15 +56,14 @@ extension NHWCKernels {
                             for column in 0..<phase.outputWidth { (pixels + column * sw * c).update(repeating: 0, count: c) }
                             continue
                         }
-                        let (row, phaseFilter) = (n * phase.outputHeight + r, phaseFilters + filterOffsets[a * columnPhases + b])
-                        guard g.multiplier > 1 else {
-                            forwardRow(
-                                phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient, phaseFilter, firstOutputRow: row,
-                                pixels, pixelStep: sw * c)
-                            continue
-                        }
+                        // With multiplier 1, straight into every s-th pixel; else into the phase row first.
+                        let direct = g.multiplier == 1
+                        let row = n * phase.outputHeight + r
                         forwardRow(
-                            phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient, phaseFilter, firstOutputRow: row, phaseRow)
+                            phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient,
+                            phaseFilters + filterOffsets[a * columnPhases + b], firstOutputRow: row, direct ? pixels : phaseRow,
+                            pixelStep: direct ? sw * c : k)
+                        guard !direct else { continue }
                         for column in 0..<phase.outputWidth {
                             sumOverMultiplier(g.multiplier, c, phaseRow + column * k, into: pixels + column * sw * c)
                         }
