@@ -194,9 +194,8 @@ extension NHWCKernels {
     /// Computes `columns` (4 or 8, a constant at each call) neighbouring output pixels, `pixelStep`
     /// elements apart, all of whose taps lie inside the input (every filter column), one register
     /// of channels at a time from channel `first`, for as many registers as fit; returns the first
-    /// channel left. Each
-    /// filter vector is loaded once for the block, and the sums are independent, which hides the
-    /// multiply-add latency.
+    /// channel left. Each filter vector is loaded once for the block, and the sums are
+    /// independent, which hides the multiply-add latency.
     @inlinable @inline(__always)
     static func convolveBlock(
         _ taps: Taps, columns: Int, outputColumnStep step: Int, from first: Int, _ input: UnsafePointer<T>,

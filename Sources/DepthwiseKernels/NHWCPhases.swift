@@ -41,7 +41,9 @@ extension NHWCKernels {
                 }
             }
         }
-        // One phase row at a time: at most ceil(inputWidth / strideW) pixels.
+        // With multiplier 1, each phase row goes straight into every s-th pixel; else into a
+        // phase row of at most ceil(inputWidth / strideW) pixels first.
+        let direct = g.multiplier == 1
         let rowElements = max(1, (g.inputWidth + sw - 1) / sw * k)
         Parallel.forEach(g.batch * g.inputHeight, threadCount: threadCount, work: g.multiplyAddCount) { items in
             Workspace.withMemory(byteCount: rowElements * MemoryLayout<T>.stride) { memory in
@@ -56,8 +58,6 @@ extension NHWCKernels {
                             for column in 0..<phase.outputWidth { (pixels + column * sw * c).update(repeating: 0, count: c) }
                             continue
                         }
-                        // With multiplier 1, straight into every s-th pixel; else into the phase row first.
-                        let direct = g.multiplier == 1
                         let row = n * phase.outputHeight + r
                         forwardRow(
                             phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient,
