@@ -68,25 +68,57 @@ struct FlatPlane {
     /// plane of the geometry, so a buffer zeroed once serves all of them.
     @inlinable
     func fill<F: VectorFamily>(_: F.Type, _ phases: UnsafeMutablePointer<F.Scalar>, from plane: UnsafePointer<F.Scalar>) {
-        let (sh, sw) = g.strides
-        let firstRow = max(0, -g.padTop)  // padded row ih + padTop = i*sh + ph
-        guard firstRow < g.inputHeight else { return }
-        let (firstI, firstPh) = (firstRow + g.padTop).quotientAndRemainder(dividingBy: sh)
+        let sw = g.strides.width
+        if sw == 2 { return fillColumnPairs(F.self, phases, from: plane) }
         for pw in 0..<sw {
             let columns = inputColumns(phase: pw)
             guard !columns.isEmpty else { continue }
-            var (i, ph) = (firstI, firstPh)
-            var source = plane + (firstRow * g.inputWidth + columns.lowerBound * sw + pw - g.padLeft)
-            for _ in firstRow..<g.inputHeight where i < phaseRows {
-                copyColumns(
-                    F.self, columns.count, from: source,
-                    to: phases + ((ph &* sw &+ pw) &* phaseSize &+ i &* pitch &+ columns.lowerBound))
-                source += g.inputWidth
-                ph += 1
-                if ph == sh { (i, ph) = (i + 1, 0) }
+            let (first, target) = (columns.lowerBound * sw + pw - g.padLeft, pw * phaseSize + columns.lowerBound)
+            for (row, phaseRow) in rowPairs {
+                copyColumns(F.self, columns.count, from: plane + (row + first), to: phases + (phaseRow + target))
             }
         }
     }
+
+    /// ``fill(_:_:from:)`` for column stride 2, reading each input row once: phase (ph, 0) row
+    /// i, column j takes its column 2j - padLeft, and phase (ph, 1) column 2j + 1 - padLeft.
+    @inlinable
+    func fillColumnPairs<F: VectorFamily>(
+        _: F.Type, _ phases: UnsafeMutablePointer<F.Scalar>, from plane: UnsafePointer<F.Scalar>
+    ) {
+        typealias V = F.Register
+        let (evenColumns, oddColumns) = (inputColumns(phase: 0), inputColumns(phase: 1))
+        // Registers over the columns both phases hold, the last one overlapping the one before,
+        // then single elements for the columns left.
+        let low = max(evenColumns.lowerBound, oddColumns.lowerBound)
+        let high = min(evenColumns.upperBound, oddColumns.upperBound)
+        let vectorized = high - low >= V.laneCount ? low..<high : low..<low
+        let (evenBefore, evenAfter) = (evenColumns.clamped(to: Int.min..<low), evenColumns.clamped(to: vectorized.upperBound..<Int.max))
+        let (oddBefore, oddAfter) = (oddColumns.clamped(to: Int.min..<low), oddColumns.clamped(to: vectorized.upperBound..<Int.max))
+        for (rowOffset, phaseRow) in rowPairs {
+            let (row, even) = (plane + (rowOffset - g.padLeft), phases + phaseRow)
+            let odd = even + phaseSize
+            if !vectorized.isEmpty {
+                var j = low
+                while true {
+                    let (evens, odds) = V.deinterleaving(row + 2 &* j)
+                    evens.store(to: even + j)
+                    odds.store(to: odd + j)
+                    if j == high &- V.laneCount { break }
+                    j = min(j &+ V.laneCount, high &- V.laneCount)
+                }
+            }
+            for j in evenBefore { even[j] = row[2 * j] }
+            for j in evenAfter { even[j] = row[2 * j] }
+            for j in oddBefore { odd[j] = row[2 * j + 1] }
+            for j in oddAfter { odd[j] = row[2 * j + 1] }
+        }
+    }
+
+    /// The input rows that a phase holds: for each, the offset of the row in the plane and the
+    /// offset of its row in phase (ph, 0).
+    @inlinable
+    var rowPairs: RowPairs { RowPairs(self) }
 
     /// The columns j of phase `pw` whose input column j*sw + pw - padLeft lies in 0..<inputWidth.
     @inlinable
@@ -102,25 +134,9 @@ struct FlatPlane {
     func copyColumns<F: VectorFamily>(
         _: F.Type, _ count: Int, from source: UnsafePointer<F.Scalar>, to target: UnsafeMutablePointer<F.Scalar>
     ) {
-        typealias V = F.Register
         let sw = g.strides.width
         if sw == 1 { return Self.copy(F.self, count, from: source, to: target, adding: false) }
-        var j = 0
-        if sw == 2 && count > V.laneCount {
-            // Whole vectors read up to source[2 * (j + V.laneCount) - 1], so they stop one element
-            // early; the last one may overlap the one before.
-            while j + V.laneCount < count {
-                V(loadingEvenElements: source + 2 * j).store(to: target + j)
-                j += V.laneCount
-            }
-            j = count - 1 - V.laneCount
-            V(loadingEvenElements: source + 2 * j).store(to: target + j)
-            j = count - 1
-        }
-        while j < count {
-            target[j] = source[j * sw]
-            j += 1
-        }
+        for j in 0..<count { target[j] = source[j * sw] }
     }
 
     @inlinable
@@ -221,6 +237,36 @@ struct FlatScratch<T: KernelScalar> {
         for tap in 0..<layout.tapCount {
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: layout.g.filterWidth)
             offsets[tap] = layout.tapOffset(kh, kw)
+        }
+    }
+}
+
+extension FlatPlane {
+    /// The rows of ``FlatPlane/rowPairs``: input row r is padded row r + padTop = i*sh + ph,
+    /// which phase (ph, pw) holds as its row i.
+    @usableFromInline
+    struct RowPairs: Sequence, IteratorProtocol {
+        @usableFromInline let layout: FlatPlane
+        @usableFromInline var (row, i, ph): (Int, Int, Int)
+
+        @inlinable
+        init(_ layout: FlatPlane) {
+            self.layout = layout
+            let g = layout.g
+            row = Swift.min(g.inputHeight, Swift.max(0, -g.padTop))
+            (i, ph) = (row + g.padTop).quotientAndRemainder(dividingBy: g.strides.height)
+        }
+
+        @inlinable @inline(__always)
+        mutating func next() -> (input: Int, phase: Int)? {
+            let g = layout.g
+            guard row < g.inputHeight && i < layout.phaseRows else { return nil }
+            defer {
+                row += 1
+                ph += 1
+                if ph == g.strides.height { (i, ph) = (i + 1, 0) }
+            }
+            return (row * g.inputWidth, ph * g.strides.width * layout.phaseSize + i * layout.pitch)
         }
     }
 }

@@ -12,8 +12,9 @@ public protocol KernelVector {
     init(loading pointer: UnsafePointer<Element>)
     /// Loads `laneCount` elements `stride` apart.
     init(loading pointer: UnsafePointer<Element>, stride: Int)
-    /// Loads `2 * laneCount` consecutive elements and keeps the first, the third, the fifth...
-    init(loadingEvenElements pointer: UnsafePointer<Element>)
+    /// Loads `2 * laneCount` consecutive elements and splits them: pointer[0], pointer[2], ...
+    /// into `even`, pointer[1], pointer[3], ... into `odd`.
+    static func deinterleaving(_ pointer: UnsafePointer<Element>) -> (even: Self, odd: Self)
     /// Lane i = pointer[i / m]: each element `m` times. Reads `laneCount` elements.
     init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int)
     func store(to pointer: UnsafeMutablePointer<Element>)
@@ -56,7 +57,9 @@ public struct Lane<Element: KernelScalar, Rounding: MultiplyAddRounding>: Kernel
     @inlinable @inline(__always) public init(broadcasting value: Element) { self.value = value }
     @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>) { value = pointer.pointee }
     @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>, stride: Int) { value = pointer.pointee }
-    @inlinable @inline(__always) public init(loadingEvenElements pointer: UnsafePointer<Element>) { value = pointer.pointee }
+    @inlinable @inline(__always) public static func deinterleaving(_ pointer: UnsafePointer<Element>) -> (even: Self, odd: Self) {
+        (Self(value: pointer[0]), Self(value: pointer[1]))
+    }
     @inlinable @inline(__always) public init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int) {
         value = pointer.pointee
     }
@@ -94,15 +97,15 @@ extension SIMDKernelVector {
     }
 
     /// Two vector loads and lane moves, which the compiler turns into shuffles.
-    @inlinable @inline(__always) public init(loadingEvenElements pointer: UnsafePointer<Element>) {
+    @inlinable @inline(__always) public static func deinterleaving(_ pointer: UnsafePointer<Element>) -> (even: Self, odd: Self) {
         let (low, high) = (Self(loading: pointer).storage, Self(loading: pointer + Storage.scalarCount).storage)
         let half = Storage.scalarCount / 2
-        var storage = Storage()
+        var (even, odd) = (Storage(), Storage())
         for lane in 0..<half {
-            storage[lane] = low[2 * lane]
-            storage[half + lane] = high[2 * lane]
+            (even[lane], odd[lane]) = (low[2 * lane], low[2 * lane + 1])
+            (even[half + lane], odd[half + lane]) = (high[2 * lane], high[2 * lane + 1])
         }
-        self.init(storage: storage)
+        return (Self(storage: even), Self(storage: odd))
     }
 
     /// A vector load and lane moves: shuffles where `m` is a constant.
