@@ -24,6 +24,7 @@ public enum NCHWKernels<F: VectorFamily> {
                 for plane in planes { forwardPlane(g, plane, input, filter, output) }
             }
         }
+        let bands = bandsServe(layout)
         // One work item per input plane, which serves its M output planes.
         Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { items in
             withFlatScratch(layout) { scratch in
@@ -40,7 +41,7 @@ public enum NCHWKernels<F: VectorFamily> {
                             forwardPlane(g, plane, input, filter, output)
                             continue
                         }
-                        convolve(layout, scratch)
+                        if bands { convolveBands(layout, scratch) } else { convolve(layout, scratch) }
                         layout.copyRows(F.self, scratch.flat, to: output + plane * outputPlane, adding: false)
                     }
                 }

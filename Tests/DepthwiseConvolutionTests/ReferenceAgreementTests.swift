@@ -35,6 +35,12 @@ import Testing
         Geometry(
             batch: 2, height: 5, width: 70, channels: 2, multiplier: 1, filter: HeightWidth(height: 3, width: 5), strides: 1,
             padding: .explicit(top: 0, bottom: 3, left: 5, right: 2)),
+        // NCHW planes in bands of four output rows (a last band overlapping the one before) by two
+        // registers (the last overlapping), for filter heights 3 and 5, with column dilation.
+        Geometry(batch: 2, height: 21, width: 50, channels: 5, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        Geometry(
+            batch: 1, height: 23, width: 37, channels: 3, multiplier: 2, filter: HeightWidth(height: 5, width: 2), strides: 1,
+            padding: .explicit(top: 1, bottom: 3, left: 0, right: 2), dilations: HeightWidth(height: 1, width: 2)),
         // Rows of 5 interior columns (a block of 4, then one), with whole registers of channels and a tail.
         Geometry(batch: 2, height: 7, width: 7, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
         // Stride phases that no filter tap reaches (rows 2, 5 and odd columns), stride-2 columns of odd width.
