@@ -96,22 +96,22 @@ struct FlatPlane {
         let (evenBefore, evenAfter) = (evenColumns.clamped(to: Int.min..<low), evenColumns.clamped(to: vectorized.upperBound..<Int.max))
         let (oddBefore, oddAfter) = (oddColumns.clamped(to: Int.min..<low), oddColumns.clamped(to: vectorized.upperBound..<Int.max))
         for (rowOffset, phaseRow) in rowPairs {
-            let (row, even) = (plane + (rowOffset - g.padLeft), phases + phaseRow)
+            let (row, even) = (plane + rowOffset, phases + phaseRow)
             let odd = even + phaseSize
             if !vectorized.isEmpty {
                 var j = low
                 while true {
-                    let (evens, odds) = V.deinterleaving(row + 2 &* j)
+                    let (evens, odds) = V.deinterleaving(row + (2 &* j &- g.padLeft))
                     evens.store(to: even + j)
                     odds.store(to: odd + j)
                     if j == high &- V.laneCount { break }
                     j = min(j &+ V.laneCount, high &- V.laneCount)
                 }
             }
-            for j in evenBefore { even[j] = row[2 * j] }
-            for j in evenAfter { even[j] = row[2 * j] }
-            for j in oddBefore { odd[j] = row[2 * j + 1] }
-            for j in oddAfter { odd[j] = row[2 * j + 1] }
+            for j in evenBefore { even[j] = row[2 * j - g.padLeft] }
+            for j in evenAfter { even[j] = row[2 * j - g.padLeft] }
+            for j in oddBefore { odd[j] = row[2 * j + 1 - g.padLeft] }
+            for j in oddAfter { odd[j] = row[2 * j + 1 - g.padLeft] }
         }
     }
 
