@@ -249,7 +249,8 @@ extension FlatPlane {
         @usableFromInline let layout: FlatPlane
         @usableFromInline var (row, i, ph): (Int, Int, Int)
 
-        @inlinable
+        /// Not inlinable: compiled once, for baseline x86-64 (see ``FlatPlane/init(_:lanes:)``).
+        @usableFromInline
         init(_ layout: FlatPlane) {
             self.layout = layout
             let g = layout.g
