@@ -50,9 +50,10 @@ public enum ChannelBlocks<F: VectorFamily> {
 
     /// Whether blocks serve `call` better than the whole-tensor kernels (measured on the suite's
     /// layers), and a block's tensors fit the workspace. NCHW: always for the filter gradient,
-    /// whose flat dot products are short per tap; for planes of at most 400 elements otherwise,
-    /// and for the strided input gradient of planes up to 64x64, whose flat stride phases are
-    /// short. NHWC: the filter gradient of at most 400 output pixels.
+    /// whose flat dot products are short per tap. Otherwise for planes of at most 400 elements,
+    /// strided planes up to about 45x45 (whose flat phases are short), and planes up to 32x32
+    /// whose rows are too short for ``NCHWKernels/convolveBands(_:_:)`` (two registers).
+    /// NHWC: the filter gradient of at most 400 output pixels.
     @inlinable
     public static func serve(_ call: KernelRun) -> Bool {
         let g = call.geometry
@@ -60,8 +61,12 @@ public enum ChannelBlocks<F: VectorFamily> {
         let small: Bool
         switch (call.layout, call.operation) {
         case (.nchw, .backpropFilter): small = true
-        case (.nchw, .forward): small = max(inputPlane, outputPlane) <= 400
-        case (.nchw, .backpropInput): small = max(inputPlane, outputPlane) <= 400 || (g.strides != (1, 1) && inputPlane <= 4096)
+        case (.nchw, .forward), (.nchw, .backpropInput):
+            let largest = max(inputPlane, outputPlane)
+            let rowLength = max(g.inputWidth, g.outputWidth) + (g.filterWidth - 1) * g.dilations.width
+            small =
+                largest <= 400 || (g.strides != (1, 1) && inputPlane <= 2048)
+                || (largest <= 1024 && rowLength < 2 * F.Register.laneCount)
         case (.nhwc, .backpropFilter): small = outputPlane <= 400
         case (.nhwc, _): small = false
         }

@@ -88,30 +88,43 @@ struct FlatPlane {
     ) {
         typealias V = F.Register
         let (evenColumns, oddColumns) = (inputColumns(phase: 0), inputColumns(phase: 1))
-        // Registers over the columns both phases hold, the last one overlapping the one before,
-        // then single elements for the columns left.
+        // Vectors over the columns both phases hold, then single elements for the columns left.
         let low = max(evenColumns.lowerBound, oddColumns.lowerBound)
-        let high = min(evenColumns.upperBound, oddColumns.upperBound)
-        let vectorized = high - low >= V.laneCount ? low..<high : low..<low
-        let (evenBefore, evenAfter) = (evenColumns.clamped(to: Int.min..<low), evenColumns.clamped(to: vectorized.upperBound..<Int.max))
-        let (oddBefore, oddAfter) = (oddColumns.clamped(to: Int.min..<low), oddColumns.clamped(to: vectorized.upperBound..<Int.max))
+        let shared = low..<max(low, min(evenColumns.upperBound, oddColumns.upperBound))
+        let (evenBefore, evenAfter) = (evenColumns.clamped(to: Int.min..<low), evenColumns.clamped(to: shared.upperBound..<Int.max))
+        let (oddBefore, oddAfter) = (oddColumns.clamped(to: Int.min..<low), oddColumns.clamped(to: shared.upperBound..<Int.max))
         for (rowOffset, phaseRow) in rowPairs {
             let (row, even) = (plane + rowOffset, phases + phaseRow)
             let odd = even + phaseSize
-            if !vectorized.isEmpty {
-                var j = low
-                while true {
-                    let (evens, odds) = V.deinterleaving(row + (2 &* j &- g.padLeft))
-                    evens.store(to: even + j)
-                    odds.store(to: odd + j)
-                    if j == high &- V.laneCount { break }
-                    j = min(j &+ V.laneCount, high &- V.laneCount)
-                }
+            if shared.count >= F.Register.laneCount {
+                deinterleave(F.Register.self, shared, from: row, to: even, odd)
+            } else if shared.count >= F.Narrow.laneCount {
+                deinterleave(F.Narrow.self, shared, from: row, to: even, odd)
+            } else {
+                deinterleave(F.Single.self, shared, from: row, to: even, odd)
             }
             for j in evenBefore { even[j] = row[2 * j - g.padLeft] }
             for j in evenAfter { even[j] = row[2 * j - g.padLeft] }
             for j in oddBefore { odd[j] = row[2 * j + 1 - g.padLeft] }
             for j in oddAfter { odd[j] = row[2 * j + 1 - g.padLeft] }
+        }
+    }
+
+    /// even[j] = row[2j - padLeft] and odd[j] = row[2j + 1 - padLeft] for j in `columns` (at
+    /// least a vector of them), a vector at a time, the last one overlapping the one before.
+    @inlinable @inline(__always)
+    func deinterleave<V: KernelVector>(
+        _: V.Type, _ columns: Range<Int>, from row: UnsafePointer<V.Element>, to even: UnsafeMutablePointer<V.Element>,
+        _ odd: UnsafeMutablePointer<V.Element>
+    ) {
+        guard columns.count >= V.laneCount else { return }
+        var j = columns.lowerBound
+        while true {
+            let (evens, odds) = V.deinterleaving(row + (2 &* j &- g.padLeft))
+            evens.store(to: even + j)
+            odds.store(to: odd + j)
+            if j == columns.upperBound &- V.laneCount { break }
+            j = min(j &+ V.laneCount, columns.upperBound &- V.laneCount)
         }
     }
 

@@ -147,18 +147,29 @@ public enum NCHWKernels<F: VectorFamily> {
     }
 
     /// flat[o] = sum over taps t, in order, of weights[t] * phases[offsets[t] + o], for o in 0..<flatCount
+    @inlinable
+    static func convolve(_ layout: FlatPlane, _ scratch: FlatScratch<T>) {
+        convolve(
+            taps: 0..<layout.tapCount, scratch.weights, scratch.offsets, UnsafePointer(scratch.phases),
+            count: layout.flatCount, into: scratch.flat)
+    }
+
+    /// flat[o] = sum over `taps` t, in order, of weights[t] * phases[offsets[t] + o], for o in 0..<count
+    /// (whole registers)
     ///
     /// Eight registers of positions at a time, whose sums are independent, then one at a time.
     @inlinable
-    static func convolve(_ layout: FlatPlane, _ scratch: FlatScratch<T>) {
+    static func convolve(
+        taps: Range<Int>, _ weights: UnsafePointer<T>, _ offsets: UnsafePointer<Int>, _ phases: UnsafePointer<T>,
+        count: Int, into flat: UnsafeMutablePointer<T>
+    ) {
         typealias R = F.Register
-        let (lanes, taps) = (R.laneCount, layout.tapCount)
-        let (phases, weights, offsets) = (UnsafePointer(scratch.phases), scratch.weights, scratch.offsets)
+        let lanes = R.laneCount
         var o = 0
-        while o + 8 * lanes <= layout.flatCount {
+        while o + 8 * lanes <= count {
             var (s0, s1, s2, s3) = (R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0))
             var (s4, s5, s6, s7) = (s0, s1, s2, s3)
-            for t in 0..<taps {
+            for t in taps {
                 let w = R(broadcasting: weights[t])
                 let p = phases + (offsets[t] &+ o)
                 s0 = s0.multiplyAdd(R(loading: p), w)
@@ -170,7 +181,7 @@ public enum NCHWKernels<F: VectorFamily> {
                 s6 = s6.multiplyAdd(R(loading: p + 6 &* lanes), w)
                 s7 = s7.multiplyAdd(R(loading: p + 7 &* lanes), w)
             }
-            let out = scratch.flat + o
+            let out = flat + o
             s0.store(to: out)
             s1.store(to: out + lanes)
             s2.store(to: out + 2 * lanes)
@@ -181,12 +192,10 @@ public enum NCHWKernels<F: VectorFamily> {
             s7.store(to: out + 7 * lanes)
             o += 8 * lanes
         }
-        while o < layout.flatCount {  // flatCount is a whole number of registers
+        while o < count {
             var sum = R(broadcasting: 0)
-            for t in 0..<taps {
-                sum = sum.multiplyAdd(R(loading: phases + (offsets[t] &+ o)), R(broadcasting: weights[t]))
-            }
-            sum.store(to: scratch.flat + o)
+            for t in taps { sum = sum.multiplyAdd(R(loading: phases + (offsets[t] &+ o)), R(broadcasting: weights[t])) }
+            sum.store(to: flat + o)
             o += lanes
         }
     }

@@ -54,6 +54,24 @@ import Testing
             padding: .explicit(top: 0, bottom: 1 << 20, left: 0, right: 1 << 20)),
         // NCHW planes too large for blocks of channels (through NHWC) in every computation: flat planes.
         largePlanes,
+        // NCHW input gradients through one padded plane for all stride phases: row phases whose
+        // first taps start below the padded plane (negative padding), stride-2 columns summed over
+        // the multiplier; three column phases, one that no tap reaches, with column dilation; and
+        // one phase with row dilation (no bands).
+        Geometry(
+            batch: 1, height: 65, width: 67, channels: 2, multiplier: 2, filter: HeightWidth(height: 2, width: 3), strides: 2,
+            padding: .explicit(top: 3, bottom: 1, left: 0, right: 1)),
+        Geometry(
+            batch: 1, height: 70, width: 61, channels: 2, multiplier: 2, filter: HeightWidth(height: 5, width: 2),
+            strides: HeightWidth(height: 2, width: 3), padding: .explicit(top: 3, bottom: 0, left: 1, right: 2),
+            dilations: HeightWidth(height: 1, width: 2)),
+        Geometry(
+            batch: 1, height: 31, width: 33, channels: 3, multiplier: 2, filter: HeightWidth(3), strides: 1, padding: .same,
+            dilations: HeightWidth(height: 2, width: 1)),
+        // Tall NCHW planes of narrow stride-2 rows: the column phases copied and interleaved in
+        // narrow vectors (6 shared columns) and single lanes (3).
+        Geometry(batch: 1, height: 170, width: 13, channels: 2, multiplier: 2, filter: HeightWidth(3), strides: 2, padding: .same),
+        Geometry(batch: 1, height: 300, width: 7, channels: 3, multiplier: 1, filter: HeightWidth(3), strides: 2, padding: .same),
         // An empty input row whose padding alone makes outputs (all zero).
         Geometry(
             batch: 1, height: 3, width: 0, channels: 2, multiplier: 2, filter: HeightWidth(3), strides: 1,
