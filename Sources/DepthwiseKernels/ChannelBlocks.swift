@@ -49,10 +49,11 @@ public enum ChannelBlocks<F: VectorFamily> {
     }
 
     /// Whether blocks serve `call` better than the whole-tensor kernels (measured on the suite's
-    /// layers), and a block's tensors fit the workspace. NCHW: always for the filter gradient,
-    /// whose flat dot products are short per tap. Otherwise for planes of at most 400 elements,
-    /// strided planes up to about 45x45 (whose flat phases are short), and planes up to 32x32
-    /// whose rows are too short for ``NCHWKernels/convolveBands(_:_:)`` (two registers).
+    /// layers), and a block's tensors fit the workspace. NCHW: for the filter gradient of at
+    /// most 1024 output pixels, whose flat dot products are short per tap. Otherwise for planes
+    /// of at most 400 elements, strided planes up to about 45x45 (whose flat phases are short),
+    /// and planes up to 32x32 whose rows are too short for ``NCHWKernels/convolveBands(_:_:)``
+    /// (two registers).
     /// NHWC: the filter gradient of at most 400 output pixels.
     @inlinable
     public static func serve(_ call: KernelRun) -> Bool {
@@ -60,7 +61,7 @@ public enum ChannelBlocks<F: VectorFamily> {
         let (inputPlane, outputPlane) = (Double(g.inputHeight) * Double(g.inputWidth), Double(g.outputHeight) * Double(g.outputWidth))
         let small: Bool
         switch (call.layout, call.operation) {
-        case (.nchw, .backpropFilter): small = true
+        case (.nchw, .backpropFilter): small = outputPlane <= 1024
         case (.nchw, .forward), (.nchw, .backpropInput):
             let largest = max(inputPlane, outputPlane)
             let rowLength = max(g.inputWidth, g.outputWidth) + (g.filterWidth - 1) * g.dilations.width

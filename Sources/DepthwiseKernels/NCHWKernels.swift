@@ -6,8 +6,8 @@
 /// planes are small, ``ChannelBlocks`` serves instead (``KernelRun`` chooses).
 ///
 /// The padding zeros are multiplied like any input, so a plane whose weights (forward, input
-/// gradient) or values (filter gradient) include an infinity or a NaN goes to the row-by-row
-/// kernels, which read only the taps inside the input, as the reference does.
+/// gradient) include an infinity or a NaN, or whose filter-gradient sums are not finite, goes
+/// to the row-by-row kernels, which read only the taps inside the input, as the reference does.
 public enum NCHWKernels<F: VectorFamily> {
     public typealias T = F.Scalar
 
@@ -62,25 +62,24 @@ public enum NCHWKernels<F: VectorFamily> {
         let layout = FlatPlane(g, lanes: F.Register.laneCount)
         let taps = g.filterHeight * g.filterWidth
         Parallel.forEach(g.channels, threadCount: threadCount, work: g.multiplyAddCount) { channels in
-            let sums = Scratch<T>(count: taps * g.multiplier)
+            let sums = Scratch<T>(count: taps * (g.multiplier + 1))  // the channel's sums, then one plane's
             defer { sums.deallocate() }
+            let planeSums = sums.baseAddress! + taps * g.multiplier
             withFlatScratch(layout) { scratch in  // empty parts where the layout is not usable
                 for c in channels {
                     sums.update(repeating: 0)
                     for n in 0..<g.batch {
-                        var inputIsFinite = false
                         if layout.isUsable {
                             layout.fill(F.self, scratch.phases, from: input + (n * g.channels + c) * inputPlane)
-                            inputIsFinite = isFinite(scratch.phases, count: layout.phaseCount * layout.phaseSize)
                         }
                         for q in 0..<g.multiplier {
                             let outputChannel = c * g.multiplier + q
                             let gradient = outputGradient + (n * g.outputChannels + outputChannel) * outputPlane
                             let tapSums = sums.baseAddress! + q * taps
-                            if inputIsFinite {
+                            if layout.isUsable {
                                 layout.fillFlat(F.self, scratch.flat, from: gradient)
-                                if isFinite(scratch.flat, count: layout.flatCount) {
-                                    accumulateTapDots(layout, scratch, into: tapSums)
+                                if tapDots(layout, scratch, into: planeSums) {
+                                    for tap in 0..<taps { tapSums[tap] += planeSums[tap] }
                                     continue
                                 }
                             }
@@ -98,31 +97,36 @@ public enum NCHWKernels<F: VectorFamily> {
         }
     }
 
-    /// tapSums[t] += sum over flat positions o of flat[o] * phases[offsets[t] + o], for every tap:
+    /// sums[t] = sum over flat positions o of flat[o] * phases[offsets[t] + o], for every tap:
     /// up to nine taps per pass over the flat gradient (one load of it for all of them), each
     /// tap's products summed lane by lane in order of o, then across the lanes.
+    ///
+    /// Returns whether every sum is finite. Where one is not, an infinity or a NaN was
+    /// multiplied, maybe by a padding zero, which the reference never multiplies: the plane is
+    /// then computed again by the row kernel. Where all are, no such value was.
     @inlinable
-    static func accumulateTapDots(_ layout: FlatPlane, _ scratch: FlatScratch<T>, into tapSums: UnsafeMutablePointer<T>) {
+    static func tapDots(_ layout: FlatPlane, _ scratch: FlatScratch<T>, into sums: UnsafeMutablePointer<T>) -> Bool {
         var first = 0
         while first < layout.tapCount {
             let count = min(9, layout.tapCount - first)
             switch count {  // constant counts, so that the sums stay in registers
-            case 9: accumulateTapDots(9, from: first, layout, scratch, tapSums)
-            case 8: accumulateTapDots(8, from: first, layout, scratch, tapSums)
-            case 7: accumulateTapDots(7, from: first, layout, scratch, tapSums)
-            case 6: accumulateTapDots(6, from: first, layout, scratch, tapSums)
-            case 5: accumulateTapDots(5, from: first, layout, scratch, tapSums)
-            case 4: accumulateTapDots(4, from: first, layout, scratch, tapSums)
-            case 3: accumulateTapDots(3, from: first, layout, scratch, tapSums)
-            case 2: accumulateTapDots(2, from: first, layout, scratch, tapSums)
-            default: accumulateTapDots(1, from: first, layout, scratch, tapSums)
+            case 9: tapDots(9, from: first, layout, scratch, sums)
+            case 8: tapDots(8, from: first, layout, scratch, sums)
+            case 7: tapDots(7, from: first, layout, scratch, sums)
+            case 6: tapDots(6, from: first, layout, scratch, sums)
+            case 5: tapDots(5, from: first, layout, scratch, sums)
+            case 4: tapDots(4, from: first, layout, scratch, sums)
+            case 3: tapDots(3, from: first, layout, scratch, sums)
+            case 2: tapDots(2, from: first, layout, scratch, sums)
+            default: tapDots(1, from: first, layout, scratch, sums)
             }
             first += count
         }
+        return (0..<layout.tapCount).allSatisfy { sums[$0].isFinite }
     }
 
     @inlinable @inline(__always)
-    static func accumulateTapDots(
+    static func tapDots(
         _ count: Int, from first: Int, _ layout: FlatPlane, _ scratch: FlatScratch<T>, _ tapSums: UnsafeMutablePointer<T>
     ) {
         typealias R = F.Register
@@ -135,7 +139,7 @@ public enum NCHWKernels<F: VectorFamily> {
             for t in 0..<count { sums[t] = sums[t].multiplyAdd(gradient, R(loading: taps[t] + o)) }
             o += R.laneCount
         }
-        for t in 0..<count { tapSums[first + t] += sums[t].laneSum() }
+        for t in 0..<count { tapSums[first + t] = sums[t].laneSum() }
     }
 
     /// Calls `body` with working memory for `layout` from the calling thread's workspace.
