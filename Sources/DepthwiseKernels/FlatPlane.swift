@@ -221,36 +221,48 @@ struct FlatScratch<T: KernelScalar> {
     @usableFromInline let weights: UnsafeMutablePointer<T>
     @usableFromInline let offsets: UnsafeMutablePointer<Int>
 
-    /// The bytes of memory ``init(_:memory:)`` takes: each part rounded up to 64 bytes.
+    /// The bytes of memory ``init(_:memory:)`` takes.
     @inlinable
     static func byteCount(_ layout: FlatPlane) -> Int {
-        let stride = MemoryLayout<T>.stride
-        return rounded(layout.phaseCount * layout.phaseSize * stride) + rounded(layout.flatCount * stride)
-            + rounded(layout.tapCount * stride) + rounded(layout.tapCount * MemoryLayout<Int>.stride)
+        MemoryParts.byteCount(T.self, layout.phaseCount * layout.phaseSize) + MemoryParts.byteCount(T.self, layout.flatCount)
+            + MemoryParts.byteCount(T.self, layout.tapCount) + MemoryParts.byteCount(Int.self, layout.tapCount)
     }
-
-    @inlinable
-    static func rounded(_ bytes: Int) -> Int { (bytes + 63) & ~63 }
 
     /// Carves the parts out of `memory` (``byteCount(_:)`` bytes, 64-byte aligned), zeroes
     /// the phases (whose padding the fills never write) and computes the tap offsets.
     @inlinable
     init(_ layout: FlatPlane, memory: UnsafeMutableRawPointer) {
         let phaseCount = layout.phaseCount * layout.phaseSize
-        var next = memory
-        func take<E>(_: E.Type, _ count: Int) -> UnsafeMutablePointer<E> {
-            defer { next += Self.rounded(count * MemoryLayout<E>.stride) }
-            return next.bindMemory(to: E.self, capacity: count)
-        }
-        phases = take(T.self, phaseCount)
-        flat = take(T.self, layout.flatCount)
-        weights = take(T.self, layout.tapCount)
-        offsets = take(Int.self, layout.tapCount)
+        var parts = MemoryParts(memory)
+        phases = parts.take(T.self, phaseCount)
+        flat = parts.take(T.self, layout.flatCount)
+        weights = parts.take(T.self, layout.tapCount)
+        offsets = parts.take(Int.self, layout.tapCount)
         phases.initialize(repeating: 0, count: phaseCount)
         for tap in 0..<layout.tapCount {
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: layout.g.filterWidth)
             offsets[tap] = layout.tapOffset(kh, kw)
         }
+    }
+}
+
+/// Consecutive parts of one block of 64-byte-aligned memory, each starting on a 64-byte boundary.
+@usableFromInline
+struct MemoryParts {
+    @usableFromInline var next: UnsafeMutableRawPointer
+
+    @inlinable
+    init(_ memory: UnsafeMutableRawPointer) { next = memory }
+
+    /// The bytes of a part of `count` elements of `E`: rounded up to 64.
+    @inlinable @inline(__always)
+    static func byteCount<E>(_: E.Type, _ count: Int) -> Int { (count * MemoryLayout<E>.stride + 63) & ~63 }
+
+    /// The next part: `count` elements of `E`.
+    @inlinable @inline(__always)
+    mutating func take<E>(_: E.Type, _ count: Int) -> UnsafeMutablePointer<E> {
+        defer { next += Self.byteCount(E.self, count) }
+        return next.bindMemory(to: E.self, capacity: count)
     }
 }
 

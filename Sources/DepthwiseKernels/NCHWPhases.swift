@@ -22,13 +22,13 @@ extension NCHWKernels {
         if plane.phaseCount == 1 {
             let layout = FlatPlane(plane.phases.geometry(0, 0), lanes: F.Register.laneCount)
             if bandsServe(layout) {
-                return backpropInputBands(g, layout, outputGradient, filter, inputGradient, threadCount)
+                return backpropInputBands(g, plane.phases, layout, outputGradient, filter, inputGradient, threadCount)
             }
         }
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
         Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { items in
-            Workspace.withMemory(byteCount: PhaseScratch<T>.byteCount(plane)) { memory in
-                let scratch = PhaseScratch<T>(plane, memory: memory)
+            Workspace.withMemory(byteCount: FlatScratch<T>.byteCount(plane)) { memory in
+                let scratch = FlatScratch<T>(plane, memory: memory)
                 for item in items {
                     let (n, c) = item.quotientAndRemainder(dividingBy: g.channels)
                     for q in 0..<g.multiplier {
@@ -37,7 +37,7 @@ extension NCHWKernels {
                             break
                         }
                         let gradient = outputGradient + (n * g.outputChannels + c * g.multiplier + q) * outputPlane
-                        plane.layout.fill(F.self, scratch.padded, from: gradient)
+                        plane.layout.fill(F.self, scratch.phases, from: gradient)
                         storePhases(g, plane, scratch, to: inputGradient + item * inputPlane, adding: q > 0)
                     }
                 }
@@ -49,10 +49,9 @@ extension NCHWKernels {
     /// as the forward convolution of `layout` (the one phase) in bands.
     @inlinable
     static func backpropInputBands(
-        _ g: KernelGeometry, _ layout: FlatPlane, _ outputGradient: UnsafePointer<T>, _ filter: UnsafePointer<T>,
-        _ inputGradient: UnsafeMutablePointer<T>, _ threadCount: Int
+        _ g: KernelGeometry, _ phases: StridePhases, _ layout: FlatPlane, _ outputGradient: UnsafePointer<T>,
+        _ filter: UnsafePointer<T>, _ inputGradient: UnsafeMutablePointer<T>, _ threadCount: Int
     ) {
-        let phases = StridePhases(g)
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
         Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { items in
             withFlatScratch(layout) { scratch in
@@ -99,7 +98,7 @@ extension NCHWKernels {
     /// where `adding`: each phase convolved over the whole padded plane, then stored row by row.
     @inlinable
     static func storePhases(
-        _ g: KernelGeometry, _ plane: PhasePlane, _ scratch: PhaseScratch<T>, to target: UnsafeMutablePointer<T>,
+        _ g: KernelGeometry, _ plane: PhasePlane, _ scratch: FlatScratch<T>, to target: UnsafeMutablePointer<T>,
         adding: Bool
     ) {
         typealias R = F.Register
@@ -111,10 +110,10 @@ extension NCHWKernels {
                 let p = a * columnPhases + b
                 convolve(
                     taps: plane.tapStarts[p]..<plane.tapStarts[p + 1], scratch.weights, scratch.offsets,
-                    scratch.padded, count: (rows + R.laneCount - 1) / R.laneCount * R.laneCount,
-                    into: scratch.flats + p * layout.flatCount)
+                    scratch.phases, count: (rows + R.laneCount - 1) / R.laneCount * R.laneCount,
+                    into: scratch.flat + p * layout.flatCount)
             }
-            let flats = UnsafePointer(scratch.flats) + a * columnPhases * layout.flatCount
+            let flats = UnsafePointer(scratch.flat) + a * columnPhases * layout.flatCount
             for r in 0..<phases.rows[a].positions {
                 storeRow(
                     g, phases, flats + r * layout.pitch, phaseStride: layout.flatCount,

@@ -62,43 +62,29 @@ struct PhasePlane {
     }
 }
 
-/// Working memory for ``PhasePlane``: the padded plane, each phase's flat result (rows of the
-/// layout's pitch), and each tap's weight and offset, carved out of a thread's workspace.
-@usableFromInline
-struct PhaseScratch<T: KernelScalar> {
-    @usableFromInline let padded: UnsafeMutablePointer<T>
-    @usableFromInline let flats: UnsafeMutablePointer<T>
-    @usableFromInline let weights: UnsafeMutablePointer<T>
-    @usableFromInline let offsets: UnsafeMutablePointer<Int>
-
-    /// The bytes of memory ``init(_:memory:)`` takes: each part rounded up to 64 bytes.
+extension FlatScratch {
+    /// The bytes of memory ``init(_:memory:)`` takes for `plane`.
     @inlinable
     static func byteCount(_ plane: PhasePlane) -> Int {
-        let (stride, taps) = (MemoryLayout<T>.stride, plane.tapOffsets.count)
-        let (layout, phaseCount) = (plane.layout, plane.phaseCount)
-        return FlatScratch<T>.rounded(layout.phaseSize * stride)
-            + FlatScratch<T>.rounded(phaseCount * layout.flatCount * stride)
-            + FlatScratch<T>.rounded(taps * stride) + FlatScratch<T>.rounded(taps * MemoryLayout<Int>.stride)
+        let (layout, taps) = (plane.layout, plane.tapOffsets.count)
+        return MemoryParts.byteCount(T.self, layout.phaseSize) + MemoryParts.byteCount(T.self, plane.phaseCount * layout.flatCount)
+            + MemoryParts.byteCount(T.self, taps) + MemoryParts.byteCount(Int.self, taps)
     }
 
-    /// Carves the parts out of `memory` (``byteCount(_:)`` bytes, 64-byte aligned), zeroes
-    /// the padded plane (whose padding the fills never write) and copies the tap offsets.
-    /// Always inlined: a copy of its own, specialized for one scalar type only, would be shared
-    /// between the kernel modules.
+    /// Working memory for ``PhasePlane``, carved out of `memory` (`byteCount(plane)` bytes,
+    /// 64-byte aligned): the padded plane as `phases`, zeroed (the fills never write its
+    /// padding); each stride phase's flat result in turn in `flat`, `layout.flatCount` apart;
+    /// and each tap's weight and offset. Always inlined: a copy of its own, specialized for one
+    /// scalar type only, would be shared between the kernel modules.
     @inlinable @inline(__always)
     init(_ plane: PhasePlane, memory: UnsafeMutableRawPointer) {
-        let taps = plane.tapOffsets.count
-        var next = memory
-        func take<E>(_: E.Type, _ count: Int) -> UnsafeMutablePointer<E> {
-            defer { next += FlatScratch<T>.rounded(count * MemoryLayout<E>.stride) }
-            return next.bindMemory(to: E.self, capacity: count)
-        }
-        let (layout, phaseCount) = (plane.layout, plane.phaseCount)
-        padded = take(T.self, layout.phaseSize)
-        flats = take(T.self, phaseCount * layout.flatCount)
-        weights = take(T.self, taps)
-        offsets = take(Int.self, taps)
-        padded.initialize(repeating: 0, count: layout.phaseSize)
+        let (layout, taps) = (plane.layout, plane.tapOffsets.count)
+        var parts = MemoryParts(memory)
+        phases = parts.take(T.self, layout.phaseSize)
+        flat = parts.take(T.self, plane.phaseCount * layout.flatCount)
+        weights = parts.take(T.self, taps)
+        offsets = parts.take(Int.self, taps)
+        phases.initialize(repeating: 0, count: layout.phaseSize)
         for t in 0..<taps { offsets[t] = plane.tapOffsets[t] }
     }
 }
