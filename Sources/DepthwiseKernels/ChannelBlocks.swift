@@ -53,8 +53,7 @@ public enum ChannelBlocks<F: VectorFamily> {
     /// most 1024 output pixels, whose flat dot products are short per tap. Otherwise for planes
     /// of at most 400 elements, strided planes up to about 45x45 (whose flat phases are short),
     /// and planes up to 32x32 whose rows are too short for ``NCHWKernels/convolveBands(_:_:)``
-    /// (two registers).
-    /// NHWC: the filter gradient of at most 400 output pixels.
+    /// (two registers). NHWC: the filter gradient of at most 400 output pixels.
     @inlinable
     public static func serve(_ call: KernelRun) -> Bool {
         let g = call.geometry

@@ -86,7 +86,6 @@ struct FlatPlane {
     func fillColumnPairs<F: VectorFamily>(
         _: F.Type, _ phases: UnsafeMutablePointer<F.Scalar>, from plane: UnsafePointer<F.Scalar>
     ) {
-        typealias V = F.Register
         let (evenColumns, oddColumns) = (inputColumns(phase: 0), inputColumns(phase: 1))
         // Vectors over the columns both phases hold, then single elements for the columns left.
         let low = max(evenColumns.lowerBound, oddColumns.lowerBound)
