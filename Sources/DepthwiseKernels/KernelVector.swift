@@ -12,9 +12,9 @@ public protocol KernelVector {
     init(loading pointer: UnsafePointer<Element>)
     /// Loads `laneCount` elements `stride` apart.
     init(loading pointer: UnsafePointer<Element>, stride: Int)
-    /// Loads `2 * laneCount` consecutive elements and splits them: pointer[0], pointer[2], ...
-    /// into `even`, pointer[1], pointer[3], ... into `odd`.
-    static func deinterleaving(_ pointer: UnsafePointer<Element>) -> (even: Self, odd: Self)
+    /// The lanes of `self`, then of `high`, split: lanes 0, 2, 4, ... into `even`, lanes
+    /// 1, 3, 5, ... into `odd` (the inverse of `interleaved(with:)`).
+    func deinterleaved(with high: Self) -> (even: Self, odd: Self)
     /// Lane i = pointer[i / m]: each element `m` times. Reads `laneCount` elements.
     init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int)
     func store(to pointer: UnsafeMutablePointer<Element>)
@@ -26,6 +26,15 @@ public protocol KernelVector {
     /// self + a * b, lane by lane.
     func multiplyAdd(_ a: Self, _ b: Self) -> Self
     static func + (lhs: Self, rhs: Self) -> Self
+}
+
+extension KernelVector {
+    /// Loads `2 * laneCount` consecutive elements and splits them: pointer[0], pointer[2], ...
+    /// into `even`, pointer[1], pointer[3], ... into `odd`.
+    @inlinable @inline(__always)
+    public static func deinterleaving(_ pointer: UnsafePointer<Element>) -> (even: Self, odd: Self) {
+        Self(loading: pointer).deinterleaved(with: Self(loading: pointer + laneCount))
+    }
 }
 
 /// A scalar type the SIMD kernels compute in.
@@ -57,9 +66,7 @@ public struct Lane<Element: KernelScalar, Rounding: MultiplyAddRounding>: Kernel
     @inlinable @inline(__always) public init(broadcasting value: Element) { self.value = value }
     @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>) { value = pointer.pointee }
     @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>, stride: Int) { value = pointer.pointee }
-    @inlinable @inline(__always) public static func deinterleaving(_ pointer: UnsafePointer<Element>) -> (even: Self, odd: Self) {
-        (Self(value: pointer[0]), Self(value: pointer[1]))
-    }
+    @inlinable @inline(__always) public func deinterleaved(with high: Self) -> (even: Self, odd: Self) { (self, high) }
     @inlinable @inline(__always) public init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int) {
         value = pointer.pointee
     }
@@ -96,9 +103,9 @@ extension SIMDKernelVector {
         self.init(storage: storage)
     }
 
-    /// Two vector loads and lane moves, which the compiler turns into shuffles.
-    @inlinable @inline(__always) public static func deinterleaving(_ pointer: UnsafePointer<Element>) -> (even: Self, odd: Self) {
-        let (low, high) = (Self(loading: pointer).storage, Self(loading: pointer + Storage.scalarCount).storage)
+    /// Lane moves, which the compiler turns into shuffles.
+    @inlinable @inline(__always) public func deinterleaved(with other: Self) -> (even: Self, odd: Self) {
+        let (low, high) = (storage, other.storage)
         let half = Storage.scalarCount / 2
         var (even, odd) = (Storage(), Storage())
         for lane in 0..<half {

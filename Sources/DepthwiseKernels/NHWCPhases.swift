@@ -64,8 +64,12 @@ extension NHWCKernels {
                             phaseFilters + filterOffsets[a * columnPhases + b], firstOutputRow: row, direct ? pixels : phaseRow,
                             pixelStep: direct ? sw * c : k)
                         guard !direct else { continue }
-                        for column in 0..<phase.outputWidth {
-                            sumOverMultiplier(g.multiplier, c, phaseRow + column * k, into: pixels + column * sw * c)
+                        if sw == 1 {  // the row's pixels are contiguous: one run of channels
+                            sumOverMultiplier(g.multiplier, phase.outputWidth * c, phaseRow, into: pixels)
+                        } else {
+                            for column in 0..<phase.outputWidth {
+                                sumOverMultiplier(g.multiplier, c, phaseRow + column * k, into: pixels + column * sw * c)
+                            }
                         }
                     }
                 }
@@ -76,10 +80,48 @@ extension NHWCKernels {
     /// target[c] = sum over q, in order, of source[c*M + q]
     @inlinable
     static func sumOverMultiplier(_ m: Int, _ channels: Int, _ source: UnsafePointer<T>, into target: UnsafeMutablePointer<T>) {
-        for c in 0..<channels {
+        var c = 0
+        switch m {  // constant multipliers, whose lanes split with shuffles
+        case 2:
+            sumOverMultiplier(F.Register.self, times: 2, channels, source, target, &c)
+            sumOverMultiplier(F.Narrow.self, times: 2, channels, source, target, &c)
+        case 4:
+            sumOverMultiplier(F.Register.self, times: 4, channels, source, target, &c)
+            sumOverMultiplier(F.Narrow.self, times: 4, channels, source, target, &c)
+        default: break
+        }
+        while c < channels {
             var sum = source[c * m]
             for q in 1..<m { sum += source[c * m + q] }
             target[c] = sum
+            c += 1
+        }
+    }
+
+    /// The sums of `sumOverMultiplier` for M = 2 or 4, `V.laneCount` channels at a time from
+    /// channel `c`, for as many as fit.
+    @inlinable @inline(__always)
+    static func sumOverMultiplier<V: KernelVector>(
+        _: V.Type, times m: Int, _ channels: Int, _ source: UnsafePointer<T>, _ target: UnsafeMutablePointer<T>,
+        _ c: inout Int
+    ) where V.Element == T {
+        while c + V.laneCount <= channels {
+            let p = source + c * m
+            let sum: V
+            if m == 2 {
+                let (q0, q1) = V.deinterleaving(p)
+                sum = q0 + q1
+            } else {
+                // Lanes of the first half of the channels alternate q = 0, 2 (even) and 1, 3 (odd);
+                // splitting the evens of both halves, and the odds, separates all four.
+                let (even0, odd0) = V.deinterleaving(p)
+                let (even1, odd1) = V.deinterleaving(p + 2 * V.laneCount)
+                let (q0, q2) = even0.deinterleaved(with: even1)
+                let (q1, q3) = odd0.deinterleaved(with: odd1)
+                sum = q0 + q1 + q2 + q3
+            }
+            sum.store(to: target + c)
+            c += V.laneCount
         }
     }
 }
