@@ -79,9 +79,7 @@ public struct KernelRun {
         case (.nhwc, .forward):
             NHWCKernels<F>.forward(g, input: a, filter: b, output: result, threadCount: threadCount)
         case (.nhwc, .backpropFilter):
-            NHWCKernels<F>.withExpandedInput(g, a, threadCount: threadCount) { input in
-                NHWCKernels<F>.backpropFilter(g, input: input, outputGradient: b, filterGradient: result, threadCount: threadCount)
-            }
+            NHWCKernels<F>.backpropFilter(g, input: a, outputGradient: b, filterGradient: result, threadCount: threadCount)
         }
     }
 }

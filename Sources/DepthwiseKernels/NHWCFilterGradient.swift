@@ -7,10 +7,11 @@ extension NHWCKernels {
         min(g.batch * g.outputHeight, 16)
     }
 
-    /// filterGradient[kh, kw, k] = sum over (n, oh, ow) of outputGradient[n, oh, ow, k] * input[n, ih, iw, k]
+    /// filterGradient[kh, kw, c*M + q] = sum over (n, oh, ow) of outputGradient[n, oh, ow, c*M + q] * input[n, ih, iw, c]
     ///
     /// The output rows are split into ``partialSumCount(_:)`` fixed parts, summed
-    /// separately (in parallel) and then added in order.
+    /// separately (in parallel) and then added in order. With a multiplier above 1, each part
+    /// goes in bands of up to 8 output rows, each first expanding the input rows it reads.
     @inlinable
     public static func backpropFilter(
         _ g: KernelGeometry, input: UnsafePointer<T>, outputGradient: UnsafePointer<T>,
@@ -22,11 +23,29 @@ extension NHWCKernels {
         let parts = partialSumCount(g)
         let partials = Scratch<T>(count: parts * tapCount)
         defer { partials.deallocate() }
+        let bandRows = g.multiplier > 1 ? max(1, min(8, g.outputHeight)) : max(1, rowCount)
+        let expandedElements = g.multiplier > 1 ? expandedElements(g, outputRows: bandRows) : 0
         Parallel.forEach(parts, threadCount: threadCount, work: g.multiplyAddCount) { range in
-            for part in range {
-                let sums = partials.baseAddress! + part * tapCount
-                for row in (part * rowCount / parts)..<((part + 1) * rowCount / parts) {
-                    accumulateFilterGradient(g, row: row, input, outputGradient, into: sums)
+            Workspace.withMemory(byteCount: expandedElements * MemoryLayout<T>.stride) { memory in
+                let expanded = memory.bindMemory(to: T.self, capacity: expandedElements)
+                for part in range {
+                    let sums = partials.baseAddress! + part * tapCount
+                    var band = part * rowCount / parts
+                    let end = (part + 1) * rowCount / parts
+                    while band < end {
+                        // The band's rows, all of one image.
+                        let rows = band..<min(end, band + bandRows, (band / g.outputHeight + 1) * g.outputHeight)
+                        var (bandInput, firstInputRow) = (input, 0)
+                        if g.multiplier > 1 {
+                            let inputRows = inputRows(g, readBy: rows)
+                            expand(g, rows: inputRows, input: input, into: expanded)
+                            (bandInput, firstInputRow) = (UnsafePointer(expanded), inputRows.lowerBound)
+                        }
+                        for row in rows {
+                            accumulateFilterGradient(g, row: row, firstInputRow: firstInputRow, bandInput, outputGradient, into: sums)
+                        }
+                        band = rows.upperBound
+                    }
                 }
             }
         }
@@ -44,14 +63,15 @@ extension NHWCKernels {
         add(F.Single.self, &i)
     }
 
-    /// sums[kh, kw, k] += sum over ow of outputGradient[n, oh, ow, k] * input[n, ih, iw, k], for one output row.
+    /// sums[kh, kw, k] += sum over ow of outputGradient[n, oh, ow, k] * input[n, ih, iw, k], for one output row,
+    /// from an input with `K` channels whose first row is row `firstInputRow` (of `batch * inputHeight`).
     ///
     /// Each tap's sum runs over ow in order. The columns whose taps all lie inside the input
     /// are taken in tiles of up to three filter rows by five taps (one gradient load for up to
     /// fifteen independent sums); the columns at the borders, one tap at a time.
     @inlinable
     static func accumulateFilterGradient(
-        _ g: KernelGeometry, row: Int, _ input: UnsafePointer<T>, _ outputGradient: UnsafePointer<T>,
+        _ g: KernelGeometry, row: Int, firstInputRow: Int, _ input: UnsafePointer<T>, _ outputGradient: UnsafePointer<T>,
         into sums: UnsafeMutablePointer<T>
     ) {
         let k = g.outputChannels
@@ -62,7 +82,7 @@ extension NHWCKernels {
         let rows = g.validFilterRows(forOutputRow: oh)
         func inputRow(_ kh: Int) -> UnsafePointer<T> {
             let ih = oh * g.strides.height + kh * g.dilations.height - g.padTop
-            return input + (n * g.inputHeight + ih) * g.inputWidth * k
+            return input + (n * g.inputHeight + ih - firstInputRow) * g.inputWidth * k
         }
         func product(_ kh: Int, _ kw: Int, _ columns: Range<Int>) -> ProductRow {
             ProductRow(

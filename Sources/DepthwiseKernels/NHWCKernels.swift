@@ -48,23 +48,6 @@ public enum NHWCKernels<F: VectorFamily> {
             i += step
         }
     }
-
-    /// Calls `body` with the input as `channels * multiplier` channels: the input itself when
-    /// the multiplier is 1, else an expanded copy.
-    @inlinable
-    public static func withExpandedInput(
-        _ g: KernelGeometry, _ input: UnsafePointer<T>, threadCount: Int, _ body: (UnsafePointer<T>) -> Void
-    ) {
-        guard g.multiplier > 1 else { return body(input) }
-        let rows = g.batch * g.inputHeight
-        let expanded = UnsafeMutablePointer<T>.allocate(capacity: rows * g.inputWidth * g.outputChannels)
-        defer { expanded.deallocate() }
-        let rowSize = g.inputWidth * g.outputChannels
-        Parallel.forEach(rows, threadCount: threadCount, work: rows * rowSize) { rows in
-            expand(g, rows: rows, input: input, into: expanded + rows.lowerBound * rowSize)
-        }
-        body(expanded)
-    }
 }
 
 extension NHWCKernels {

@@ -1,8 +1,10 @@
-/// The NHWC forward pass for channel multipliers above 1.
+/// The NHWC forward pass for channel multipliers above 1, and the input rows that bands of
+/// output rows read.
 ///
 /// The kernels read `channels * multiplier` channels, so each band of output rows first
 /// expands the input rows it reads (channel c repeated at c*M ..< c*M + M) into working
-/// memory that stays in cache, and then runs the register-blocked rows on it.
+/// memory that stays in cache, and then runs the register-blocked rows on it. The filter
+/// gradient does the same.
 extension NHWCKernels {
     /// output[n, oh, ow, c*M + q] = sum over valid (kh, kw) of filter[kh, kw, c, q] * input[n, oh*sh + kh*dh - pt, ow*sw + kw*dw - pl, c]
     @inlinable
@@ -45,8 +47,7 @@ extension NHWCKernels {
             // way whatever the band, so this does not change the results.
             rowsPerBand = max(1, min(8, g.outputHeight, g.batch * g.outputHeight / (4 * max(1, threadCount))))
             bandsPerImage = (g.outputHeight + rowsPerBand - 1) / rowsPerBand
-            let inputRows = min(g.inputHeight, (rowsPerBand - 1) * g.strides.height + (g.filterHeight - 1) * g.dilations.height + 1)
-            inputElementsPerBand = inputRows * g.inputWidth * g.outputChannels
+            inputElementsPerBand = expandedElements(g, outputRows: rowsPerBand)
         }
 
         @inlinable var count: Int { geometry.batch * bandsPerImage }
@@ -57,17 +58,29 @@ extension NHWCKernels {
         func rows(of band: Int) -> (output: Range<Int>, input: Range<Int>) {
             let g = geometry
             let (n, b) = band.quotientAndRemainder(dividingBy: bandsPerImage)
-            let rows = (b * rowsPerBand)..<min(g.outputHeight, (b + 1) * rowsPerBand)
-            let first = min(g.inputHeight, max(0, rows.lowerBound * g.strides.height - g.padTop))
-            let end = max(
-                first,
-                min(
-                    g.inputHeight,
-                    (rows.upperBound - 1) * g.strides.height - g.padTop + (g.filterHeight - 1) * g.dilations.height + 1))
-            let (outputBase, inputBase) = (n * g.outputHeight, n * g.inputHeight)
-            return (
-                (outputBase + rows.lowerBound)..<(outputBase + rows.upperBound), (inputBase + first)..<(inputBase + end)
-            )
+            let first = n * g.outputHeight + b * rowsPerBand
+            let rows = first..<min((n + 1) * g.outputHeight, first + rowsPerBand)
+            return (rows, inputRows(g, readBy: rows))
         }
+    }
+
+    /// The input rows (of `batch * inputHeight`) that the filter taps of output rows `rows`
+    /// (of `batch * outputHeight`, all of one image) read.
+    @inlinable
+    static func inputRows(_ g: KernelGeometry, readBy rows: Range<Int>) -> Range<Int> {
+        let (n, oh) = rows.lowerBound.quotientAndRemainder(dividingBy: g.outputHeight)
+        let lastRow = oh + rows.count - 1
+        let first = min(g.inputHeight, max(0, oh * g.strides.height - g.padTop))
+        let end = max(
+            first,
+            min(g.inputHeight, lastRow * g.strides.height - g.padTop + (g.filterHeight - 1) * g.dilations.height + 1))
+        return (n * g.inputHeight + first)..<(n * g.inputHeight + end)
+    }
+
+    /// The most elements of the expanded input rows that `outputRows` output rows read.
+    @inlinable
+    static func expandedElements(_ g: KernelGeometry, outputRows: Int) -> Int {
+        let inputRows = min(g.inputHeight, (outputRows - 1) * g.strides.height + (g.filterHeight - 1) * g.dilations.height + 1)
+        return inputRows * g.inputWidth * g.outputChannels
     }
 }

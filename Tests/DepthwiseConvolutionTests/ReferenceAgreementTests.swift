@@ -78,6 +78,11 @@ import Testing
         Geometry(
             batch: 1, height: 6, width: 9, channels: 23, multiplier: 2, filter: HeightWidth(3),
             strides: HeightWidth(height: 2, width: 1), padding: .same),
+        // Filter gradients with a multiplier over parts of 14 output rows: bands of eight rows
+        // and the rest, parts that span two images, dilated filter rows.
+        Geometry(
+            batch: 3, height: 75, width: 10, channels: 5, multiplier: 3, filter: HeightWidth(3), strides: 1, padding: .same,
+            dilations: HeightWidth(height: 2, width: 1)),
         // An empty input row whose padding alone makes outputs (all zero).
         Geometry(
             batch: 1, height: 3, width: 0, channels: 2, multiplier: 2, filter: HeightWidth(3), strides: 1,
