@@ -9,13 +9,59 @@ extension NHWCKernels {
 
     /// filterGradient[kh, kw, c*M + q] = sum over (n, oh, ow) of outputGradient[n, oh, ow, c*M + q] * input[n, ih, iw, c]
     ///
-    /// The output rows are split into ``partialSumCount(_:)`` fixed parts, summed
-    /// separately (in parallel) and then added in order. With a multiplier above 1, each part
-    /// goes in bands of up to 8 output rows, each first expanding the input rows it reads.
+    /// With a multiplier above 1, each band of up to 8 output rows first expands the input
+    /// rows it reads into working memory.
     @inlinable
     public static func backpropFilter(
         _ g: KernelGeometry, input: UnsafePointer<T>, outputGradient: UnsafePointer<T>,
         filterGradient: UnsafeMutablePointer<T>, threadCount: Int
+    ) {
+        guard g.multiplier > 1 else {
+            let operands = FilterGradientOperands(input: input, firstInputRow: 0, outputGradient: outputGradient, firstOutputRow: 0)
+            return backpropFilter(
+                g, bandRows: g.batch * g.outputHeight, workspaceElements: 0, filterGradient: filterGradient,
+                threadCount: threadCount
+            ) { _, _ in operands }
+        }
+        let bandRows = min(8, g.outputHeight)
+        backpropFilter(
+            g, bandRows: bandRows, workspaceElements: expandedElements(g, outputRows: bandRows), filterGradient: filterGradient,
+            threadCount: threadCount
+        ) { rows, expanded in
+            let inputRows = inputRows(g, readBy: rows)
+            expand(g, rows: inputRows, input: input, into: expanded)
+            return FilterGradientOperands(
+                input: expanded, firstInputRow: inputRows.lowerBound, outputGradient: outputGradient, firstOutputRow: 0)
+        }
+    }
+
+    /// The rows of the operands that one band of output rows reads, as the kernels read them.
+    @usableFromInline
+    struct FilterGradientOperands {
+        /// The input with `K` channels, from row `firstInputRow` (of `batch * inputHeight`).
+        @usableFromInline let input: UnsafePointer<T>
+        @usableFromInline let firstInputRow: Int
+        /// The output gradient, from row `firstOutputRow` (of `batch * outputHeight`).
+        @usableFromInline let outputGradient: UnsafePointer<T>
+        @usableFromInline let firstOutputRow: Int
+
+        @inlinable
+        init(input: UnsafePointer<T>, firstInputRow: Int, outputGradient: UnsafePointer<T>, firstOutputRow: Int) {
+            (self.input, self.firstInputRow, self.outputGradient, self.firstOutputRow) =
+                (input, firstInputRow, outputGradient, firstOutputRow)
+        }
+    }
+
+    /// The filter gradient of the output rows, with each band's operands from `operands`.
+    ///
+    /// The output rows are split into ``partialSumCount(_:)`` fixed parts, summed separately
+    /// (in parallel) and then added in order. Each part goes in bands of up to `bandRows` rows
+    /// of one image; `operands` gets a band's rows (of `batch * outputHeight`) and
+    /// `workspaceElements` elements of the thread's working memory to fill.
+    @inlinable
+    static func backpropFilter(
+        _ g: KernelGeometry, bandRows: Int, workspaceElements: Int, filterGradient: UnsafeMutablePointer<T>, threadCount: Int,
+        operands: (Range<Int>, UnsafeMutablePointer<T>) -> FilterGradientOperands
     ) {
         let k = g.outputChannels
         let tapCount = g.filterHeight * g.filterWidth * k
@@ -23,27 +69,17 @@ extension NHWCKernels {
         let parts = partialSumCount(g)
         let partials = Scratch<T>(count: parts * tapCount)
         defer { partials.deallocate() }
-        let bandRows = g.multiplier > 1 ? max(1, min(8, g.outputHeight)) : max(1, rowCount)
-        let expandedElements = g.multiplier > 1 ? expandedElements(g, outputRows: bandRows) : 0
         Parallel.forEach(parts, threadCount: threadCount, work: g.multiplyAddCount) { range in
-            Workspace.withMemory(byteCount: expandedElements * MemoryLayout<T>.stride) { memory in
-                let expanded = memory.bindMemory(to: T.self, capacity: expandedElements)
+            Workspace.withMemory(byteCount: workspaceElements * MemoryLayout<T>.stride) { memory in
+                let workspace = memory.bindMemory(to: T.self, capacity: workspaceElements)
                 for part in range {
                     let sums = partials.baseAddress! + part * tapCount
                     var band = part * rowCount / parts
                     let end = (part + 1) * rowCount / parts
                     while band < end {
-                        // The band's rows, all of one image.
                         let rows = band..<min(end, band + bandRows, (band / g.outputHeight + 1) * g.outputHeight)
-                        var (bandInput, firstInputRow) = (input, 0)
-                        if g.multiplier > 1 {
-                            let inputRows = inputRows(g, readBy: rows)
-                            expand(g, rows: inputRows, input: input, into: expanded)
-                            (bandInput, firstInputRow) = (UnsafePointer(expanded), inputRows.lowerBound)
-                        }
-                        for row in rows {
-                            accumulateFilterGradient(g, row: row, firstInputRow: firstInputRow, bandInput, outputGradient, into: sums)
-                        }
+                        let bandOperands = operands(rows, workspace)
+                        for row in rows { accumulateFilterGradient(g, row: row, bandOperands, into: sums) }
                         band = rows.upperBound
                     }
                 }
@@ -63,26 +99,24 @@ extension NHWCKernels {
         add(F.Single.self, &i)
     }
 
-    /// sums[kh, kw, k] += sum over ow of outputGradient[n, oh, ow, k] * input[n, ih, iw, k], for one output row,
-    /// from an input with `K` channels whose first row is row `firstInputRow` (of `batch * inputHeight`).
+    /// sums[kh, kw, k] += sum over ow of outputGradient[n, oh, ow, k] * input[n, ih, iw, k], for one output row.
     ///
     /// Each tap's sum runs over ow in order. The columns whose taps all lie inside the input
     /// are taken in tiles of up to three filter rows by five taps (one gradient load for up to
     /// fifteen independent sums); the columns at the borders, one tap at a time.
     @inlinable
     static func accumulateFilterGradient(
-        _ g: KernelGeometry, row: Int, firstInputRow: Int, _ input: UnsafePointer<T>, _ outputGradient: UnsafePointer<T>,
-        into sums: UnsafeMutablePointer<T>
+        _ g: KernelGeometry, row: Int, _ operands: FilterGradientOperands, into sums: UnsafeMutablePointer<T>
     ) {
         let k = g.outputChannels
         let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
-        let gradientRow = outputGradient + row * g.outputWidth * k
+        let gradientRow = operands.outputGradient + (row - operands.firstOutputRow) * g.outputWidth * k
         let interior = g.interiorOutputColumns
         let (left, right) = (0..<interior.lowerBound, interior.isEmpty ? 0..<g.outputWidth : interior.upperBound..<g.outputWidth)
         let rows = g.validFilterRows(forOutputRow: oh)
         func inputRow(_ kh: Int) -> UnsafePointer<T> {
             let ih = oh * g.strides.height + kh * g.dilations.height - g.padTop
-            return input + (n * g.inputHeight + ih - firstInputRow) * g.inputWidth * k
+            return operands.input + (n * g.inputHeight + ih - operands.firstInputRow) * g.inputWidth * k
         }
         func product(_ kh: Int, _ kw: Int, _ columns: Range<Int>) -> ProductRow {
             ProductRow(
