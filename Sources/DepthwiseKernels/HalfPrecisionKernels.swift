@@ -2,9 +2,9 @@
 ///
 /// The NHWC forward pass, and the NHWC input gradient with unit strides and multiplier 1,
 /// widen the input a band of rows at a time into working memory that stays in cache, and
-/// round each row of results as soon as it is computed; the NHWC filter gradient widens
-/// both operands a band of rows at a time. The other computations widen their operands
-/// whole, run the `Float` kernels and round the result.
+/// round each row of results as soon as it is computed, as does the strided NHWC input
+/// gradient; the NHWC filter gradient widens both operands a band of rows at a time. The
+/// NCHW computations widen their operands whole, run the `Float` kernels and round the result.
 ///
 /// Either way each result is the same `Float` sum as the `Float` kernels compute, rounded once.
 public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar == Float {
@@ -25,6 +25,10 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
                 NHWCKernels<F>.withTurnedFilter(g, filter) { turned in
                     forward(g.inputGradientAsForward, input: a, filter: turned, output: result, threadCount: call.threadCount)
                 }
+            }
+        case (.nhwc, .backpropInput):
+            withWidenedFilter(g, b) { filter in
+                backpropInput(g, outputGradient: a, filter: filter, inputGradient: result, threadCount: call.threadCount)
             }
         case (.nhwc, .backpropFilter):
             backpropFilter(g, input: a, outputGradient: b, filterGradient: result, threadCount: call.threadCount)

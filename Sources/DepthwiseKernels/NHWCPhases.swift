@@ -13,64 +13,97 @@ extension NHWCKernels {
         _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
-        let (c, k) = (g.channels, g.outputChannels)
-        let (sh, sw) = g.strides
-        let phases = StridePhases(g)
-        let columnPhases = phases.columns.count
-        // Phase (a, b)'s convolution, and its filter [taps(a), taps(b), K] from filterOffsets[a * columnPhases + b].
-        let phaseCount = phases.rows.count * columnPhases
-        let geometries = UnsafeMutablePointer<KernelGeometry>.allocate(capacity: phaseCount)
-        let filterOffsets = UnsafeMutablePointer<Int>.allocate(capacity: phaseCount)
-        let phaseFilters = UnsafeMutablePointer<T>.allocate(capacity: g.filterHeight * g.filterWidth * k)
-        defer {
-            geometries.deallocate()
-            filterOffsets.deallocate()
-            phaseFilters.deallocate()
+        let phases = PhaseConvolutions(g, filter: filter)
+        defer { phases.deallocate() }
+        let rowSize = g.inputWidth * g.channels
+        Parallel.forEach(g.batch * g.inputHeight, threadCount: threadCount, work: g.multiplyAddCount) { items in
+            Workspace.withMemory(byteCount: phases.phaseRowElements * MemoryLayout<T>.stride) { memory in
+                let phaseRow = memory.bindMemory(to: T.self, capacity: phases.phaseRowElements)
+                for item in items {
+                    phases.computeRow(item, outputGradient, firstOutputRow: 0, into: inputGradient + item * rowSize, phaseRow: phaseRow)
+                }
+            }
         }
-        var offset = 0
-        for a in phases.rows.indices {
-            for b in phases.columns.indices {
-                (geometries + a * columnPhases + b).initialize(to: phases.geometry(a, b))
-                filterOffsets[a * columnPhases + b] = offset
-                for th in 0..<phases.rows[a].taps {
-                    for tw in 0..<phases.columns[b].taps {
-                        let (kh, kw) = phases.filterTap(a, b, th, tw)
-                        (phaseFilters + offset).initialize(from: filter + (kh * g.filterWidth + kw) * k, count: k)
-                        offset += k
+    }
+
+    /// The convolutions of the stride phases of an input gradient: their geometries and filters.
+    @usableFromInline
+    struct PhaseConvolutions {
+        @usableFromInline let g: KernelGeometry
+        @usableFromInline let columnPhases: Int
+        /// Phase (a, b)'s convolution at a * columnPhases + b.
+        @usableFromInline let geometries: UnsafeMutablePointer<KernelGeometry>
+        /// Phase (a, b)'s filter [taps(a), taps(b), K] at filters + filterOffsets[a * columnPhases + b].
+        @usableFromInline let filterOffsets: UnsafeMutablePointer<Int>
+        @usableFromInline let filters: UnsafeMutablePointer<T>
+
+        @inlinable
+        init(_ g: KernelGeometry, filter: UnsafePointer<T>) {
+            let k = g.outputChannels
+            let phases = StridePhases(g)
+            let phaseCount = phases.rows.count * phases.columns.count
+            (self.g, columnPhases) = (g, phases.columns.count)
+            geometries = .allocate(capacity: phaseCount)
+            filterOffsets = .allocate(capacity: phaseCount)
+            filters = .allocate(capacity: g.filterHeight * g.filterWidth * k)
+            var offset = 0
+            for a in phases.rows.indices {
+                for b in phases.columns.indices {
+                    (geometries + a * columnPhases + b).initialize(to: phases.geometry(a, b))
+                    filterOffsets[a * columnPhases + b] = offset
+                    for th in 0..<phases.rows[a].taps {
+                        for tw in 0..<phases.columns[b].taps {
+                            let (kh, kw) = phases.filterTap(a, b, th, tw)
+                            (filters + offset).initialize(from: filter + (kh * g.filterWidth + kw) * k, count: k)
+                            offset += k
+                        }
                     }
                 }
             }
         }
-        // With multiplier 1, each phase row goes straight into every s-th pixel; else into a
-        // phase row of at most ceil(inputWidth / strideW) pixels first.
-        let direct = g.multiplier == 1
-        let rowElements = max(1, (g.inputWidth + sw - 1) / sw * k)
-        Parallel.forEach(g.batch * g.inputHeight, threadCount: threadCount, work: g.multiplyAddCount) { items in
-            Workspace.withMemory(byteCount: rowElements * MemoryLayout<T>.stride) { memory in
-                let phaseRow = memory.bindMemory(to: T.self, capacity: rowElements)
-                for item in items {
-                    let (n, ih) = item.quotientAndRemainder(dividingBy: g.inputHeight)
-                    let (a, r) = (ih % sh, ih / sh)
-                    for b in 0..<columnPhases {
-                        let phase = geometries[a * columnPhases + b]
-                        let pixels = inputGradient + (item * g.inputWidth + b) * c
-                        guard phase.filterHeight > 0, phase.filterWidth > 0 else {
-                            for column in 0..<phase.outputWidth { (pixels + column * sw * c).update(repeating: 0, count: c) }
-                            continue
-                        }
-                        let row = n * phase.outputHeight + r
-                        forwardRow(
-                            phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient,
-                            phaseFilters + filterOffsets[a * columnPhases + b], firstOutputRow: row, direct ? pixels : phaseRow,
-                            pixelStep: direct ? sw * c : k)
-                        guard !direct else { continue }
-                        if sw == 1 {  // the row's pixels are contiguous: one run of channels
-                            sumOverMultiplier(g.multiplier, phase.outputWidth * c, phaseRow, into: pixels)
-                        } else {
-                            for column in 0..<phase.outputWidth {
-                                sumOverMultiplier(g.multiplier, c, phaseRow + column * k, into: pixels + column * sw * c)
-                            }
-                        }
+
+        @inlinable
+        func deallocate() {
+            geometries.deallocate()
+            filterOffsets.deallocate()
+            filters.deallocate()
+        }
+
+        /// The working memory of ``computeRow(_:_:firstOutputRow:into:phaseRow:)``: with a
+        /// multiplier above 1, one phase row of at most ceil(inputWidth / strideW) pixels.
+        @inlinable
+        var phaseRowElements: Int { g.multiplier == 1 ? 0 : (g.inputWidth + g.strides.width - 1) / g.strides.width * g.outputChannels }
+
+        /// Computes row `item` (of `batch * inputHeight`) of the input gradient into `pixels`, from
+        /// an output gradient whose first row is row `firstOutputRow` (of `batch * outputHeight`).
+        @inlinable
+        func computeRow(
+            _ item: Int, _ outputGradient: UnsafePointer<T>, firstOutputRow: Int, into pixels: UnsafeMutablePointer<T>,
+            phaseRow: UnsafeMutablePointer<T>
+        ) {
+            let (c, k, sw) = (g.channels, g.outputChannels, g.strides.width)
+            let (n, ih) = item.quotientAndRemainder(dividingBy: g.inputHeight)
+            let (a, r) = (ih % g.strides.height, ih / g.strides.height)
+            // With multiplier 1, each phase row goes straight into every s-th pixel; else into the phase row first.
+            let direct = g.multiplier == 1
+            for b in 0..<columnPhases {
+                let phase = geometries[a * columnPhases + b]
+                let phasePixels = pixels + b * c
+                guard phase.filterHeight > 0, phase.filterWidth > 0 else {
+                    for column in 0..<phase.outputWidth { (phasePixels + column * sw * c).update(repeating: 0, count: c) }
+                    continue
+                }
+                let row = n * phase.outputHeight + r
+                forwardRow(
+                    phase, row: row, channels: 0..<k, firstInputRow: firstOutputRow, outputGradient,
+                    filters + filterOffsets[a * columnPhases + b], firstOutputRow: row, direct ? phasePixels : phaseRow,
+                    pixelStep: direct ? sw * c : k)
+                guard !direct else { continue }
+                if sw == 1 {  // the row's pixels are contiguous: one run of channels
+                    sumOverMultiplier(g.multiplier, phase.outputWidth * c, phaseRow, into: phasePixels)
+                } else {
+                    for column in 0..<phase.outputWidth {
+                        sumOverMultiplier(g.multiplier, c, phaseRow + column * k, into: phasePixels + column * sw * c)
                     }
                 }
             }
