@@ -11,7 +11,7 @@ extension HalfPrecisionKernels {
     ) {
         typealias Kernels = NHWCKernels<F>
         let (k, bandRows) = (g.outputChannels, min(8, g.outputHeight))
-        let (inputRowSize, outputRowSize) = (g.inputWidth * g.channels, g.outputWidth * k)
+        let outputRowSize = g.outputWidth * k
         // The widened input rows, the expanded rows where the multiplier exceeds 1, and the gradient rows.
         let expandedElements = Kernels.expandedElements(g, outputRows: bandRows)
         let expandedOffset = g.multiplier > 1 ? expandedElements / g.multiplier : 0
@@ -23,11 +23,7 @@ extension HalfPrecisionKernels {
             threadCount: threadCount
         ) { rows, widened in
             let inputRows = Kernels.inputRows(g, readBy: rows)
-            let inputCount = inputRows.count * inputRowSize
-            widen(input + inputRows.lowerBound * inputRowSize, into: widened, count: inputCount)
-            if g.multiplier > 1 {
-                Kernels.expand(g, count: inputCount, readable: inputCount, from: widened, into: widened + expandedOffset)
-            }
+            widenInputRows(g, inputRows, of: input, into: widened, expandingInto: widened + expandedOffset)
             let gradient = widened + gradientOffset
             widen(outputGradient + rows.lowerBound * outputRowSize, into: gradient, count: rows.count * outputRowSize)
             return Kernels.FilterGradientOperands(

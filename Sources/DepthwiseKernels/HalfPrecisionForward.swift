@@ -12,7 +12,7 @@ extension HalfPrecisionKernels {
         typealias Kernels = NHWCKernels<F>
         let k = g.outputChannels
         let bands = Kernels.ForwardBands(g, threadCount: threadCount)
-        let (inputRowSize, outputRowSize) = (g.inputWidth * g.channels, g.outputWidth * k)
+        let outputRowSize = g.outputWidth * k
         // The widened rows, the expanded rows where the multiplier exceeds 1, and one computed row.
         let expandedOffset = g.multiplier > 1 ? bands.inputElementsPerBand : 0
         let computedOffset = expandedOffset + bands.inputElementsPerBand
@@ -23,11 +23,7 @@ extension HalfPrecisionKernels {
                 let (expanded, computed) = (widened + expandedOffset, widened + computedOffset)
                 for band in items {
                     let (outputRows, inputRows) = bands.rows(of: band)
-                    let inputCount = inputRows.count * inputRowSize
-                    widen(input + inputRows.lowerBound * inputRowSize, into: widened, count: inputCount)
-                    if g.multiplier > 1 {
-                        Kernels.expand(g, count: inputCount, readable: inputCount, from: widened, into: expanded)
-                    }
+                    widenInputRows(g, inputRows, of: input, into: widened, expandingInto: expanded)
                     for row in outputRows {
                         Kernels.forwardRow(
                             g, row: row, channels: 0..<k, firstInputRow: inputRows.lowerBound, expanded, filter,
@@ -36,6 +32,21 @@ extension HalfPrecisionKernels {
                     }
                 }
             }
+        }
+    }
+
+    /// Widens input rows `rows` (of `batch * inputHeight`) into `widened`, then, with a
+    /// multiplier above 1, expands them to `channels * multiplier` channels into `expanded`.
+    @inlinable
+    static func widenInputRows(
+        _ g: KernelGeometry, _ rows: Range<Int>, of input: UnsafePointer<UInt16>, into widened: UnsafeMutablePointer<Float>,
+        expandingInto expanded: UnsafeMutablePointer<Float>
+    ) {
+        let rowSize = g.inputWidth * g.channels
+        let count = rows.count * rowSize
+        widen(input + rows.lowerBound * rowSize, into: widened, count: count)
+        if g.multiplier > 1 {
+            NHWCKernels<F>.expand(g, count: count, readable: count, from: widened, into: expanded)
         }
     }
 }
