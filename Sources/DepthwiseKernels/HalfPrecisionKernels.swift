@@ -4,7 +4,7 @@
 /// widen the input a band of rows at a time into working memory that stays in cache, and
 /// round each row of results as soon as it is computed, as does the strided NHWC input
 /// gradient; the NHWC filter gradient widens both operands a band of rows at a time. The
-/// NCHW computations widen their operands whole, run the `Float` kernels and round the result.
+/// NCHW computations widen groups of channels, run the `Float` kernels on each and round its result.
 ///
 /// Either way each result is the same `Float` sum as the `Float` kernels compute, rounded once.
 public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar == Float {
@@ -32,8 +32,8 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
             }
         case (.nhwc, .backpropFilter):
             backpropFilter(g, input: a, outputGradient: b, filterGradient: result, threadCount: call.threadCount)
-        default:
-            runWidened(call, a, b, result)
+        case (.nchw, _):
+            runNCHW(call, a, b, result)
         }
     }
 
@@ -44,60 +44,6 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
         defer { wide.deallocate() }
         widen(filter, into: wide, count: g.filterCount)
         body(wide)
-    }
-
-    /// Widens both operands whole, runs the `Float` kernels and rounds the result.
-    @inlinable
-    static func runWidened(
-        _ call: KernelRun, _ a: UnsafePointer<UInt16>, _ b: UnsafePointer<UInt16>, _ result: UnsafeMutablePointer<UInt16>
-    ) {
-        let g = call.geometry
-        let counts =
-            switch call.operation {
-            case .forward: (a: g.inputCount, b: g.filterCount, result: g.outputCount)
-            case .backpropInput: (a: g.outputCount, b: g.filterCount, result: g.inputCount)
-            case .backpropFilter: (a: g.inputCount, b: g.outputCount, result: g.filterCount)
-            }
-        let total = counts.a + counts.b + counts.result
-        Workspace.withMemory(byteCount: total * MemoryLayout<Float>.stride) { memory in
-            let wideA = memory.bindMemory(to: Float.self, capacity: total)
-            let (wideB, wideResult) = (wideA + counts.a, wideA + counts.a + counts.b)
-            widen(a, into: wideA, count: counts.a, threadCount: call.threadCount)
-            widen(b, into: wideB, count: counts.b, threadCount: call.threadCount)
-            var widened = call
-            (widened.precision, widened.a, widened.b, widened.result) = (.float32, .init(wideA), .init(wideB), .init(wideResult))
-            widened.run(F.self)
-            narrow(wideResult, into: result, count: counts.result, threadCount: call.threadCount)
-        }
-    }
-
-    /// target[i] = H.widen(source[i]) for i in 0..<count, in parallel.
-    @inlinable
-    static func widen(_ source: UnsafePointer<UInt16>, into target: UnsafeMutablePointer<Float>, count: Int, threadCount: Int) {
-        Parallel.forEach(chunkCount(count), threadCount: threadCount, work: count) { chunks in
-            let elements = chunkElements(chunks, count)
-            widen(source + elements.lowerBound, into: target + elements.lowerBound, count: elements.count)
-        }
-    }
-
-    /// target[i] = H.narrow(source[i]) for i in 0..<count, in parallel.
-    @inlinable
-    static func narrow(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<UInt16>, count: Int, threadCount: Int) {
-        Parallel.forEach(chunkCount(count), threadCount: threadCount, work: count) { chunks in
-            let elements = chunkElements(chunks, count)
-            narrow(source + elements.lowerBound, into: target + elements.lowerBound, count: elements.count)
-        }
-    }
-
-    /// Conversions go to threads in chunks of this many elements.
-    @inlinable static var chunkSize: Int { 1 << 14 }
-
-    @inlinable
-    static func chunkCount(_ count: Int) -> Int { (count + chunkSize - 1) / chunkSize }
-
-    @inlinable
-    static func chunkElements(_ chunks: Range<Int>, _ count: Int) -> Range<Int> {
-        (chunks.lowerBound * chunkSize)..<min(count, chunks.upperBound * chunkSize)
     }
 
     /// target[i] = H.widen(source[i]) for i in 0..<count.

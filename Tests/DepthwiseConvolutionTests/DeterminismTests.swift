@@ -8,6 +8,9 @@ import Testing
         Geometry(batch: 1, height: 40, width: 40, channels: 48, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
         Geometry(
             batch: 3, height: 20, width: 64, channels: 3, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .valid, dilations: 2),
+        // Float16 and bfloat16 NCHW in several groups of channels per image (forward, input
+        // gradient) and per batch (filter gradient), the last group ending in a partial register.
+        Geometry(batch: 2, height: 40, width: 40, channels: 100, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
     ]
 
     @Test(arguments: geometries, DataFormat.allCases)
@@ -30,7 +33,7 @@ import Testing
     }
 
     /// Float16 and bfloat16 compute the very sums of the `Float` kernels and round each once,
-    /// whether they convert a band of rows at a time or whole tensors.
+    /// whether they convert a band of rows at a time or a group of channels.
     @Test(arguments: geometries, DataFormat.allCases)
     func halfPrecisionRoundsTheFloatResult(_ geometry: Geometry, format: DataFormat) throws {
         try expectRoundedFloatResult(Float16.self, geometry, format)

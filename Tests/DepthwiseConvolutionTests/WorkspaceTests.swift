@@ -12,15 +12,26 @@ import Testing
         #expect(Int(bitPattern: first) % 64 == 0)
     }
 
-    @Test func nestedAndLargeRequestsGetMemoryOfTheirOwn() {
+    @Test func eachNestedCallGetsMemoryOfItsOwn() {
+        var kept: UnsafeMutableRawPointer?
         Workspace.withMemory(byteCount: 256) { outer in
             outer.storeBytes(of: 0x5A, as: UInt8.self)
             Workspace.withMemory(byteCount: 256) { inner in
                 #expect(inner != outer)
-                inner.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
+                kept = inner
+                inner.storeBytes(of: 0x6B, as: UInt8.self)
+                Workspace.withMemory(byteCount: 256) { innermost in  // deeper than the kept levels
+                    #expect(innermost != outer && innermost != inner)
+                    innermost.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
+                }
+                #expect(inner.load(as: UInt8.self) == 0x6B)
             }
             #expect(outer.load(as: UInt8.self) == 0x5A)
+            Workspace.withMemory(byteCount: 128) { #expect($0 == kept) }  // the second level is kept
         }
+    }
+
+    @Test func largeRequestsGetMemoryOfTheirOwn() {
         let large = Workspace.retainedByteLimit + 1
         Workspace.withMemory(byteCount: large) { memory in
             memory.initializeMemory(as: UInt8.self, repeating: 1, count: large)  // all of it is writable
