@@ -162,17 +162,14 @@ struct FlatPlane {
 }
 
 extension FlatPlane {
-    /// flat[oh * pitch + ow] = gradient[oh, ow] for the output's rows and columns, and zero at
-    /// every other flat position: the output gradient laid out like the flat convolution's result.
+    /// flat[oh * pitch + ow] = gradient[oh, ow] for the output's rows and columns: the output
+    /// gradient laid out like the flat convolution's result. Every other flat position must be
+    /// zero; the fills never write them, so a buffer zeroed once serves every plane.
     @inlinable
     func fillFlat<F: VectorFamily>(_: F.Type, _ flat: UnsafeMutablePointer<F.Scalar>, from gradient: UnsafePointer<F.Scalar>) {
         for oh in 0..<g.outputHeight {
-            let row = flat + oh * pitch
-            Self.copy(F.self, g.outputWidth, from: gradient + oh * g.outputWidth, to: row, adding: false)
-            (row + g.outputWidth).update(repeating: 0, count: pitch - g.outputWidth)
+            Self.copy(F.self, g.outputWidth, from: gradient + oh * g.outputWidth, to: flat + oh * pitch, adding: false)
         }
-        let rows = g.outputHeight * pitch
-        (flat + rows).update(repeating: 0, count: flatCount - rows)
     }
 
     /// output[oh, ow] = flat[oh * pitch + ow], or += where `adding`: the convolution's result
