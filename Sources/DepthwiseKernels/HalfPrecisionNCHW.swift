@@ -40,9 +40,9 @@ extension HalfPrecisionKernels {
     }
 
     /// The channel groups in each of `imageGroups` groups of images (the batch, or each image):
-    /// as few as keep a group's widened tensors within
-    /// ``nchwGroupElementLimit`` elements, and at least two groups in all, in whole registers
-    /// of channels. More would add the `Float` kernels' costs per call and per row on small planes.
+    /// as few as keep a group's widened tensors within ``nchwGroupElementLimit`` elements, and
+    /// at least two groups in all, in whole registers of channels. More would add the `Float`
+    /// kernels' costs per call and per row on small planes.
     @inlinable
     static func nchwChannelGroupCount(_ g: KernelGeometry, imageGroups: Int) -> Int {
         let planes = g.inputHeight * g.inputWidth + g.multiplier * g.outputHeight * g.outputWidth
