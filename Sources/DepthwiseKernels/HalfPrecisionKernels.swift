@@ -1,3 +1,5 @@
+import CachePrefetch
+
 /// The kernels on buffers of 16-bit values (`H`'s bits), computed in `Float` with `F`'s vectors.
 ///
 /// The NHWC forward pass, and the NHWC input gradient with unit strides and multiplier 1,
@@ -47,10 +49,26 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
     }
 
     /// target[i] = H.widen(source[i]) for i in 0..<count.
+    ///
+    /// In chunks of eight cache lines of the source, first asking for the lines
+    /// `prefetchDistance` elements ahead: the widening streams its source, and on large tensors
+    /// it would otherwise wait on memory for most lines (8x112x112x96 stride 2: 0.81 of the time).
     @inlinable
     static func widen(_ source: UnsafePointer<UInt16>, into target: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { target[i] = H.widen(source[i]) }
+        let (line, chunk) = (32, 256)  // UInt16 values in 64 bytes, in eight lines
+        var i = 0
+        while i + chunk <= count {
+            for ahead in stride(from: i + prefetchDistance, to: i + prefetchDistance + chunk, by: line) {
+                depthwise_prefetch(source + min(ahead, count - 1))
+            }
+            for j in i..<(i + chunk) { target[j] = H.widen(source[j]) }
+            i += chunk
+        }
+        for j in i..<count { target[j] = H.widen(source[j]) }
     }
+
+    /// How far ahead ``widen(_:into:count:)`` asks for its source: 8 KiB.
+    @inlinable static var prefetchDistance: Int { 4096 }
 
     /// target[i] = H.narrow(source[i]) for i in 0..<count.
     @inlinable
