@@ -21,7 +21,8 @@ flags=(-DFUZZING -sanitize=fuzzer,address)
 swift build -c release --target FuzzTargets --scratch-path .build-fuzz "${flags[@]/#/-Xswiftc=}"
 build=.build-fuzz/release
 binary=.build-fuzz/depthwise-fuzz
-swiftc -O "${flags[@]}" -parse-as-library -I "$build/Modules" Fuzz/Entry/FuzzEntry.swift \
+swiftc -O "${flags[@]}" -parse-as-library -I "$build/Modules" \
+    -Xcc -fmodule-map-file="$build/CachePrefetch.build/module.modulemap" Fuzz/Entry/FuzzEntry.swift \
     "$build"/{DepthwiseConvolution,DepthwiseKernels,DepthwiseKernelsAVX2,DepthwiseKernelsAVX512,DepthwiseLayers,NumPyFormat,FuzzTargets}.build/*.o -o "$binary"
 
 for target in "${targets[@]}"; do
