@@ -1,11 +1,51 @@
 extension HalfPrecisionKernels {
     /// The NHWC forward pass on 16-bit input and output with a `Float` filter `[KH, KW, C*M]`.
     ///
-    /// Each band of output rows widens the input rows it reads (expanding them to
-    /// `channels * multiplier` channels) into the thread's workspace, computes its rows in
-    /// `Float` there with the register-blocked kernel, and rounds each row into `output`.
+    /// With multiplier 1, the register-blocked kernel reads the input itself, widening each
+    /// vector as it loads it (one F16C instruction per register for `Float16`), and computes
+    /// each output row (or slice of its channels) in `Float` into the thread's workspace, which is
+    /// then rounded into `output`. This reads half the bytes of a `Float` input and needs no
+    /// pass over the input of its own. With a multiplier above 1, each band of output rows
+    /// first widens the input rows it reads, expanded to `channels * multiplier` channels.
     @inlinable
     static func forward(
+        _ g: KernelGeometry, input: UnsafePointer<UInt16>, filter: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<UInt16>, threadCount: Int
+    ) {
+        guard g.multiplier == 1 else {
+            return forwardInBands(g, input: input, filter: filter, output: output, threadCount: threadCount)
+        }
+        typealias Kernels = NHWCKernels<F>
+        let k = g.outputChannels
+        let slices = Kernels.channelSliceCount(g)
+        let outputRowSize = g.outputWidth * k
+        Parallel.forEach(g.batch * g.outputHeight * slices, threadCount: threadCount, work: g.multiplyAddCount) { items in
+            Workspace.withMemory(byteCount: outputRowSize * MemoryLayout<Float>.stride) { memory in
+                let computed = memory.bindMemory(to: Float.self, capacity: outputRowSize)
+                for item in items {
+                    let (row, slice) = item.quotientAndRemainder(dividingBy: slices)
+                    let channels = Kernels.channelSlice(slice, of: slices, g)
+                    Kernels.forwardRow(
+                        WideningLoads<H>.self, g, row: row, channels: channels, firstInputRow: 0, input, filter,
+                        firstOutputRow: row, computed)
+                    let outputRow = output + row * outputRowSize
+                    if slices == 1 {
+                        narrow(computed, into: outputRow, count: outputRowSize)
+                    } else {
+                        for pixel in stride(from: channels.lowerBound, to: outputRowSize, by: k) {
+                            narrow(computed + pixel, into: outputRow + pixel, count: channels.count)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The forward pass with a multiplier above 1: each band of output rows widens the input
+    /// rows it reads, expanded to `channels * multiplier` channels, into the thread's workspace,
+    /// computes its rows in `Float` there, and rounds each row into `output`.
+    @inlinable
+    static func forwardInBands(
         _ g: KernelGeometry, input: UnsafePointer<UInt16>, filter: UnsafePointer<Float>,
         output: UnsafeMutablePointer<UInt16>, threadCount: Int
     ) {
@@ -13,9 +53,8 @@ extension HalfPrecisionKernels {
         let k = g.outputChannels
         let bands = Kernels.ForwardBands(g, threadCount: threadCount)
         let outputRowSize = g.outputWidth * k
-        // The widened rows, the expanded rows where the multiplier exceeds 1, and one computed row.
-        let expandedOffset = g.multiplier > 1 ? bands.inputElementsPerBand : 0
-        let computedOffset = expandedOffset + bands.inputElementsPerBand
+        // The widened rows, the expanded rows, and one computed row.
+        let (expandedOffset, computedOffset) = (bands.inputElementsPerBand, 2 * bands.inputElementsPerBand)
         let workspaceBytes = (computedOffset + outputRowSize) * MemoryLayout<Float>.stride
         Parallel.forEach(bands.count, threadCount: threadCount, work: g.multiplyAddCount) { items in
             Workspace.withMemory(byteCount: workspaceBytes) { memory in

@@ -10,6 +10,8 @@ public protocol KernelVector {
     init(broadcasting value: Element)
     /// Loads `laneCount` consecutive elements.
     init(loading pointer: UnsafePointer<Element>)
+    /// Loads `laneCount` consecutive 16-bit values of format `H`, each widened exactly.
+    init<H: HalfFormat>(widening pointer: UnsafePointer<UInt16>, _ format: H.Type)
     /// Loads `laneCount` elements `stride` apart.
     init(loading pointer: UnsafePointer<Element>, stride: Int)
     /// The lanes of `self`, then of `high`, split: lanes 0, 2, 4, ... into `even`, lanes
@@ -66,6 +68,9 @@ public struct Lane<Element: KernelScalar, Rounding: MultiplyAddRounding>: Kernel
     @inlinable @inline(__always) public init(broadcasting value: Element) { self.value = value }
     @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>) { value = pointer.pointee }
     @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>, stride: Int) { value = pointer.pointee }
+    @inlinable @inline(__always) public init<H: HalfFormat>(widening pointer: UnsafePointer<UInt16>, _ format: H.Type) {
+        value = Element(H.widen(pointer.pointee))
+    }
     @inlinable @inline(__always) public func deinterleaved(with high: Self) -> (even: Self, odd: Self) { (self, high) }
     @inlinable @inline(__always) public init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int) {
         value = pointer.pointee
@@ -95,6 +100,12 @@ extension SIMDKernelVector {
 
     @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>) {
         self.init(storage: UnsafeRawPointer(pointer).loadUnaligned(as: Storage.self))
+    }
+
+    @inlinable @inline(__always) public init<H: HalfFormat>(widening pointer: UnsafePointer<UInt16>, _ format: H.Type) {
+        var storage = Storage()
+        for lane in 0..<Storage.scalarCount { storage[lane] = Element(H.widen(pointer[lane])) }
+        self.init(storage: storage)
     }
 
     @inlinable @inline(__always) public init(loading pointer: UnsafePointer<Element>, stride: Int) {

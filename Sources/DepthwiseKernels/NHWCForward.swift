@@ -55,6 +55,18 @@ extension NHWCKernels {
         _ g: KernelGeometry, row: Int, channels: Range<Int>, firstInputRow: Int, _ input: UnsafePointer<T>,
         _ filter: UnsafePointer<T>, firstOutputRow: Int, _ output: UnsafeMutablePointer<T>, pixelStep: Int? = nil
     ) {
+        forwardRow(
+            PlainLoads<T>.self, g, row: row, channels: channels, firstInputRow: firstInputRow, input, filter,
+            firstOutputRow: firstOutputRow, output, pixelStep: pixelStep)
+    }
+
+    /// ``forwardRow(_:row:channels:firstInputRow:_:_:firstOutputRow:_:pixelStep:)`` on an input
+    /// that `L` reads (16-bit values widened as they load, for one).
+    @inlinable
+    static func forwardRow<L: InputLoading>(
+        _: L.Type, _ g: KernelGeometry, row: Int, channels: Range<Int>, firstInputRow: Int, _ input: UnsafePointer<L.Stored>,
+        _ filter: UnsafePointer<T>, firstOutputRow: Int, _ output: UnsafeMutablePointer<T>, pixelStep: Int? = nil
+    ) {
         let k = g.outputChannels
         let pixelStep = pixelStep ?? k
         let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
@@ -88,23 +100,23 @@ extension NHWCKernels {
                 let rest =
                     block == 8
                     ? convolveBlock(
-                        taps, columns: 8, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel,
+                        L.self, taps, columns: 8, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel,
                         pixelStep: pixelStep)
                     : convolveBlock(
-                        taps, columns: 4, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel,
+                        L.self, taps, columns: 4, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel,
                         pixelStep: pixelStep)
                 for column in 0..<block {
                     let taps = taps.shifted(by: column * outputColumnStep)
                     var c = rest
-                    convolve(F.Narrow.self, taps, input, filter, pixel + column * pixelStep, &c)
-                    convolve(F.Single.self, taps, input, filter, pixel + column * pixelStep, &c)
+                    convolve(F.Narrow.self, L.self, taps, input, filter, pixel + column * pixelStep, &c)
+                    convolve(F.Single.self, L.self, taps, input, filter, pixel + column * pixelStep, &c)
                 }
             } else {
                 var c = channels.lowerBound
-                convolveFourRegisters(taps, input, filter, pixel, &c)
-                convolve(F.Register.self, taps, input, filter, pixel, &c)
-                convolve(F.Narrow.self, taps, input, filter, pixel, &c)
-                convolve(F.Single.self, taps, input, filter, pixel, &c)
+                convolveFourRegisters(L.self, taps, input, filter, pixel, &c)
+                convolve(F.Register.self, L.self, taps, input, filter, pixel, &c)
+                convolve(F.Narrow.self, L.self, taps, input, filter, pixel, &c)
+                convolve(F.Single.self, L.self, taps, input, filter, pixel, &c)
             }
         }
     }
@@ -144,8 +156,8 @@ extension NHWCKernels {
 
     /// Computes channels `c ..< c + V.laneCount` of one output pixel, for as many blocks as fit.
     @inlinable @inline(__always)
-    static func convolve<V: KernelVector>(
-        _: V.Type, _ taps: Taps, _ input: UnsafePointer<T>, _ filter: UnsafePointer<T>,
+    static func convolve<V: KernelVector, L: InputLoading>(
+        _: V.Type, _: L.Type, _ taps: Taps, _ input: UnsafePointer<L.Stored>, _ filter: UnsafePointer<T>,
         _ pixel: UnsafeMutablePointer<T>, _ c: inout Int
     ) where V.Element == T {
         while c + V.laneCount <= taps.channelEnd {
@@ -154,7 +166,8 @@ extension NHWCKernels {
                 let inputRow = taps.origin + kh * taps.rowStep + c  // may be negative; valid taps are not
                 let filterRow = filter + kh * taps.filterWidth * taps.channels + c
                 for kw in taps.columns {
-                    sum = sum.multiplyAdd(V(loading: input + (inputRow + kw * taps.columnStep)), V(loading: filterRow + kw * taps.channels))
+                    let tap = L.load(V.self, input + (inputRow + kw * taps.columnStep))
+                    sum = sum.multiplyAdd(tap, V(loading: filterRow + kw * taps.channels))
                 }
             }
             sum.store(to: pixel + c)
@@ -165,8 +178,9 @@ extension NHWCKernels {
     /// Computes four registers of channels of one output pixel at a time, for as many as fit:
     /// four independent sums hide the multiply-add latency where columns cannot be blocked.
     @inlinable @inline(__always)
-    static func convolveFourRegisters(
-        _ taps: Taps, _ input: UnsafePointer<T>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<T>, _ c: inout Int
+    static func convolveFourRegisters<L: InputLoading>(
+        _: L.Type, _ taps: Taps, _ input: UnsafePointer<L.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<T>,
+        _ c: inout Int
     ) {
         typealias R = F.Register
         let lanes = R.laneCount
@@ -177,10 +191,10 @@ extension NHWCKernels {
                 let filterRow = filter + kh * taps.filterWidth * taps.channels + c
                 for kw in taps.columns {
                     let (p, f) = (input + (inputRow + kw * taps.columnStep), filterRow + kw * taps.channels)
-                    s0 = s0.multiplyAdd(R(loading: p), R(loading: f))
-                    s1 = s1.multiplyAdd(R(loading: p + lanes), R(loading: f + lanes))
-                    s2 = s2.multiplyAdd(R(loading: p + 2 * lanes), R(loading: f + 2 * lanes))
-                    s3 = s3.multiplyAdd(R(loading: p + 3 * lanes), R(loading: f + 3 * lanes))
+                    s0 = s0.multiplyAdd(L.load(R.self, p), R(loading: f))
+                    s1 = s1.multiplyAdd(L.load(R.self, p + lanes), R(loading: f + lanes))
+                    s2 = s2.multiplyAdd(L.load(R.self, p + 2 * lanes), R(loading: f + 2 * lanes))
+                    s3 = s3.multiplyAdd(L.load(R.self, p + 3 * lanes), R(loading: f + 3 * lanes))
                 }
             }
             s0.store(to: pixel + c)
@@ -197,8 +211,8 @@ extension NHWCKernels {
     /// channel left. Each filter vector is loaded once for the block, and the sums are
     /// independent, which hides the multiply-add latency.
     @inlinable @inline(__always)
-    static func convolveBlock(
-        _ taps: Taps, columns: Int, outputColumnStep step: Int, from first: Int, _ input: UnsafePointer<T>,
+    static func convolveBlock<L: InputLoading>(
+        _: L.Type, _ taps: Taps, columns: Int, outputColumnStep step: Int, from first: Int, _ input: UnsafePointer<L.Stored>,
         _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<T>, pixelStep: Int
     ) -> Int {
         typealias R = F.Register
@@ -214,15 +228,15 @@ extension NHWCKernels {
                 var (p, f) = (inputRow, filterRow)
                 for _ in 0..<taps.filterWidth {
                     let w = R(loading: f)
-                    s0 = s0.multiplyAdd(R(loading: p), w)
-                    s1 = s1.multiplyAdd(R(loading: p + step), w)
-                    s2 = s2.multiplyAdd(R(loading: p + 2 &* step), w)
-                    s3 = s3.multiplyAdd(R(loading: p + 3 &* step), w)
+                    s0 = s0.multiplyAdd(L.load(R.self, p), w)
+                    s1 = s1.multiplyAdd(L.load(R.self, p + step), w)
+                    s2 = s2.multiplyAdd(L.load(R.self, p + 2 &* step), w)
+                    s3 = s3.multiplyAdd(L.load(R.self, p + 3 &* step), w)
                     if wide {
-                        s4 = s4.multiplyAdd(R(loading: p + 4 &* step), w)
-                        s5 = s5.multiplyAdd(R(loading: p + 5 &* step), w)
-                        s6 = s6.multiplyAdd(R(loading: p + 6 &* step), w)
-                        s7 = s7.multiplyAdd(R(loading: p + 7 &* step), w)
+                        s4 = s4.multiplyAdd(L.load(R.self, p + 4 &* step), w)
+                        s5 = s5.multiplyAdd(L.load(R.self, p + 5 &* step), w)
+                        s6 = s6.multiplyAdd(L.load(R.self, p + 6 &* step), w)
+                        s7 = s7.multiplyAdd(L.load(R.self, p + 7 &* step), w)
                     }
                     p += taps.columnStep
                     f += k
