@@ -1,34 +1,43 @@
 extension HalfPrecisionKernels {
     /// The NHWC filter gradient on 16-bit input and output gradient, rounded into a 16-bit filter gradient.
     ///
-    /// Each band of up to 8 output rows widens its output-gradient rows and the input rows it
-    /// reads (expanding them to `channels * multiplier` channels) into the thread's workspace,
-    /// and the `Float` kernel sums the band there.
+    /// With multiplier 1, the `Float` kernel reads both operands itself, widening each vector
+    /// as it loads it. With a multiplier above 1, each band of up to 8 output rows first widens
+    /// its output-gradient rows and the input rows it reads (expanded to `channels * multiplier`
+    /// channels) into the thread's workspace, and the kernel sums the band there.
     @inlinable
     static func backpropFilter(
         _ g: KernelGeometry, input: UnsafePointer<UInt16>, outputGradient: UnsafePointer<UInt16>,
         filterGradient: UnsafeMutablePointer<UInt16>, threadCount: Int
     ) {
         typealias Kernels = NHWCKernels<F>
-        let (k, bandRows) = (g.outputChannels, min(8, g.outputHeight))
-        let outputRowSize = g.outputWidth * k
-        // The widened input rows, the expanded rows where the multiplier exceeds 1, and the gradient rows.
-        let expandedElements = Kernels.expandedElements(g, outputRows: bandRows)
-        let expandedOffset = g.multiplier > 1 ? expandedElements / g.multiplier : 0
-        let gradientOffset = expandedOffset + expandedElements
         let sums = UnsafeMutablePointer<Float>.allocate(capacity: g.filterCount)
         defer { sums.deallocate() }
-        Kernels.backpropFilter(
-            g, bandRows: bandRows, workspaceElements: gradientOffset + bandRows * outputRowSize, filterGradient: sums,
-            threadCount: threadCount
-        ) { rows, widened in
-            let inputRows = Kernels.inputRows(g, readBy: rows)
-            widenInputRows(g, inputRows, of: input, into: widened, expandingInto: widened + expandedOffset)
-            let gradient = widened + gradientOffset
-            widen(outputGradient + rows.lowerBound * outputRowSize, into: gradient, count: rows.count * outputRowSize)
-            return Kernels.FilterGradientOperands(
-                input: widened + expandedOffset, firstInputRow: inputRows.lowerBound, outputGradient: gradient,
-                firstOutputRow: rows.lowerBound)
+        if g.multiplier == 1 {
+            let operands = Kernels.FilterGradientOperands<WideningLoads<H>>(
+                input: input, firstInputRow: 0, outputGradient: outputGradient, firstOutputRow: 0)
+            Kernels.backpropFilter(
+                g, bandRows: g.batch * g.outputHeight, workspaceElements: 0, filterGradient: sums, threadCount: threadCount
+            ) { _, _ in operands }
+        } else {
+            let (k, bandRows) = (g.outputChannels, min(8, g.outputHeight))
+            let outputRowSize = g.outputWidth * k
+            // The widened input rows, the expanded rows, and the gradient rows.
+            let expandedElements = Kernels.expandedElements(g, outputRows: bandRows)
+            let expandedOffset = expandedElements / g.multiplier
+            let gradientOffset = expandedOffset + expandedElements
+            Kernels.backpropFilter(
+                g, bandRows: bandRows, workspaceElements: gradientOffset + bandRows * outputRowSize, filterGradient: sums,
+                threadCount: threadCount
+            ) { rows, widened in
+                let inputRows = Kernels.inputRows(g, readBy: rows)
+                widenInputRows(g, inputRows, of: input, into: widened, expandingInto: widened + expandedOffset)
+                let gradient = widened + gradientOffset
+                widen(outputGradient + rows.lowerBound * outputRowSize, into: gradient, count: rows.count * outputRowSize)
+                return Kernels.FilterGradientOperands<PlainLoads<Float>>(
+                    input: widened + expandedOffset, firstInputRow: inputRows.lowerBound, outputGradient: gradient,
+                    firstOutputRow: rows.lowerBound)
+            }
         }
         narrow(sums, into: filterGradient, count: g.filterCount)
     }

@@ -74,8 +74,8 @@ extension HalfPrecisionKernels {
         }
     }
 
-    /// Widens input rows `rows` (of `batch * inputHeight`) into `widened`, then, with a
-    /// multiplier above 1, expands them to `channels * multiplier` channels into `expanded`.
+    /// Widens input rows `rows` (of `batch * inputHeight`) into `widened`, then expands them
+    /// to `channels * multiplier` channels into `expanded`.
     @inlinable
     static func widenInputRows(
         _ g: KernelGeometry, _ rows: Range<Int>, of input: UnsafePointer<UInt16>, into widened: UnsafeMutablePointer<Float>,
@@ -84,8 +84,6 @@ extension HalfPrecisionKernels {
         let rowSize = g.inputWidth * g.channels
         let count = rows.count * rowSize
         widen(input + rows.lowerBound * rowSize, into: widened, count: count)
-        if g.multiplier > 1 {
-            NHWCKernels<F>.expand(g, count: count, readable: count, from: widened, into: expanded)
-        }
+        NHWCKernels<F>.expand(g, count: count, readable: count, from: widened, into: expanded)
     }
 }

@@ -2,11 +2,11 @@ import CachePrefetch
 
 /// The kernels on buffers of 16-bit values (`H`'s bits), computed in `Float` with `F`'s vectors.
 ///
-/// The NHWC forward pass, and the NHWC input gradient with unit strides and multiplier 1,
-/// widen the input a band of rows at a time into working memory that stays in cache, and
-/// round each row of results as soon as it is computed, as does the strided NHWC input
-/// gradient; the NHWC filter gradient widens both operands a band of rows at a time. The
-/// NCHW computations widen groups of channels, run the `Float` kernels on each and round its result.
+/// The NHWC kernels read 16-bit operands themselves, widening each vector as they load it
+/// (``WideningLoads``), and round each row of results as soon as it is computed. Only with a
+/// multiplier above 1 do the forward pass and the filter gradient first widen a band of rows
+/// at a time into working memory, expanding the input's channels. The NCHW computations widen
+/// groups of channels, run the `Float` kernels on each and round its result.
 ///
 /// Either way each result is the same `Float` sum as the `Float` kernels compute, rounded once.
 public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar == Float {

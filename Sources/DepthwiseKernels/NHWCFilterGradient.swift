@@ -17,7 +17,8 @@ extension NHWCKernels {
         filterGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         guard g.multiplier > 1 else {
-            let operands = FilterGradientOperands(input: input, firstInputRow: 0, outputGradient: outputGradient, firstOutputRow: 0)
+            let operands = FilterGradientOperands<PlainLoads<T>>(
+                input: input, firstInputRow: 0, outputGradient: outputGradient, firstOutputRow: 0)
             return backpropFilter(
                 g, bandRows: g.batch * g.outputHeight, workspaceElements: 0, filterGradient: filterGradient,
                 threadCount: threadCount
@@ -30,23 +31,24 @@ extension NHWCKernels {
         ) { rows, expanded in
             let inputRows = inputRows(g, readBy: rows)
             expand(g, rows: inputRows, input: input, into: expanded)
-            return FilterGradientOperands(
+            return FilterGradientOperands<PlainLoads<T>>(
                 input: expanded, firstInputRow: inputRows.lowerBound, outputGradient: outputGradient, firstOutputRow: 0)
         }
     }
 
-    /// The rows of the operands that one band of output rows reads, as the kernels read them.
+    /// The rows of the operands that one band of output rows reads, as the kernels read them
+    /// (with `L`'s loads).
     @usableFromInline
-    struct FilterGradientOperands {
+    struct FilterGradientOperands<L: InputLoading> {
         /// The input with `K` channels, from row `firstInputRow` (of `batch * inputHeight`).
-        @usableFromInline let input: UnsafePointer<T>
+        @usableFromInline let input: UnsafePointer<L.Stored>
         @usableFromInline let firstInputRow: Int
         /// The output gradient, from row `firstOutputRow` (of `batch * outputHeight`).
-        @usableFromInline let outputGradient: UnsafePointer<T>
+        @usableFromInline let outputGradient: UnsafePointer<L.Stored>
         @usableFromInline let firstOutputRow: Int
 
         @inlinable
-        init(input: UnsafePointer<T>, firstInputRow: Int, outputGradient: UnsafePointer<T>, firstOutputRow: Int) {
+        init(input: UnsafePointer<L.Stored>, firstInputRow: Int, outputGradient: UnsafePointer<L.Stored>, firstOutputRow: Int) {
             (self.input, self.firstInputRow, self.outputGradient, self.firstOutputRow) =
                 (input, firstInputRow, outputGradient, firstOutputRow)
         }
@@ -59,9 +61,9 @@ extension NHWCKernels {
     /// of one image; `operands` gets a band's rows (of `batch * outputHeight`) and
     /// `workspaceElements` elements of the thread's working memory to fill.
     @inlinable
-    static func backpropFilter(
+    static func backpropFilter<L: InputLoading>(
         _ g: KernelGeometry, bandRows: Int, workspaceElements: Int, filterGradient: UnsafeMutablePointer<T>, threadCount: Int,
-        operands: (Range<Int>, UnsafeMutablePointer<T>) -> FilterGradientOperands
+        operands: (Range<Int>, UnsafeMutablePointer<T>) -> FilterGradientOperands<L>
     ) {
         let k = g.outputChannels
         let tapCount = g.filterHeight * g.filterWidth * k
@@ -105,8 +107,8 @@ extension NHWCKernels {
     /// are taken in tiles of up to three filter rows by five taps (one gradient load for up to
     /// fifteen independent sums); the columns at the borders, one tap at a time.
     @inlinable
-    static func accumulateFilterGradient(
-        _ g: KernelGeometry, row: Int, _ operands: FilterGradientOperands, into sums: UnsafeMutablePointer<T>
+    static func accumulateFilterGradient<L: InputLoading>(
+        _ g: KernelGeometry, row: Int, _ operands: FilterGradientOperands<L>, into sums: UnsafeMutablePointer<T>
     ) {
         let k = g.outputChannels
         let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
@@ -114,11 +116,11 @@ extension NHWCKernels {
         let interior = g.interiorOutputColumns
         let (left, right) = (0..<interior.lowerBound, interior.isEmpty ? 0..<g.outputWidth : interior.upperBound..<g.outputWidth)
         let rows = g.validFilterRows(forOutputRow: oh)
-        func inputRow(_ kh: Int) -> UnsafePointer<T> {
+        func inputRow(_ kh: Int) -> UnsafePointer<L.Stored> {
             let ih = oh * g.strides.height + kh * g.dilations.height - g.padTop
             return operands.input + (n * g.inputHeight + ih - operands.firstInputRow) * g.inputWidth * k
         }
-        func product(_ kh: Int, _ kw: Int, _ columns: Range<Int>) -> ProductRow {
+        func product(_ kh: Int, _ kw: Int, _ columns: Range<Int>) -> ProductRow<L> {
             ProductRow(
                 columns: columns, gradient: gradientRow, input: inputRow(kh),
                 inputOrigin: (kw * g.dilations.width - g.padLeft) * k, inputColumnStep: g.strides.width * k, channels: k)
@@ -158,7 +160,7 @@ extension NHWCKernels {
     /// One tap's sums over `product.columns`, from channel `first` to the last, one register,
     /// narrow vector or lane at a time.
     @inlinable @inline(__always)
-    static func accumulate(_ product: ProductRow, _ tap: UnsafeMutablePointer<T>, from first: Int) {
+    static func accumulate<L: InputLoading>(_ product: ProductRow<L>, _ tap: UnsafeMutablePointer<T>, from first: Int) {
         guard !product.columns.isEmpty else { return }
         var c = first
         accumulate(F.Register.self, product, tap, &c)
@@ -168,10 +170,10 @@ extension NHWCKernels {
 
     /// One filter tap's products along an output row: gradient[ow, k] * input[inputOrigin + ow * inputColumnStep + k].
     @usableFromInline
-    struct ProductRow {
+    struct ProductRow<L: InputLoading> {
         @usableFromInline let columns: Range<Int>
-        @usableFromInline let gradient: UnsafePointer<T>
-        @usableFromInline let input: UnsafePointer<T>
+        @usableFromInline let gradient: UnsafePointer<L.Stored>
+        @usableFromInline let input: UnsafePointer<L.Stored>
         /// The offset of the tap's column for ow = 0; negative when it lies in the padding.
         @usableFromInline let inputOrigin: Int
         @usableFromInline let inputColumnStep: Int
@@ -179,8 +181,8 @@ extension NHWCKernels {
 
         @inlinable
         init(
-            columns: Range<Int>, gradient: UnsafePointer<T>, input: UnsafePointer<T>, inputOrigin: Int, inputColumnStep: Int,
-            channels: Int
+            columns: Range<Int>, gradient: UnsafePointer<L.Stored>, input: UnsafePointer<L.Stored>, inputOrigin: Int,
+            inputColumnStep: Int, channels: Int
         ) {
             (self.columns, self.gradient, self.input) = (columns, gradient, input)
             (self.inputOrigin, self.inputColumnStep, self.channels) = (inputOrigin, inputColumnStep, channels)
@@ -188,15 +190,15 @@ extension NHWCKernels {
     }
 
     @inlinable @inline(__always)
-    static func accumulate<V: KernelVector>(
-        _: V.Type, _ product: ProductRow, _ tap: UnsafeMutablePointer<T>, _ c: inout Int
+    static func accumulate<V: KernelVector, L: InputLoading>(
+        _: V.Type, _ product: ProductRow<L>, _ tap: UnsafeMutablePointer<T>, _ c: inout Int
     ) where V.Element == T {
         while c + V.laneCount <= product.channels {
             var sum = V(loading: tap + c)
             for ow in product.columns {
                 sum = sum.multiplyAdd(
-                    V(loading: product.gradient + ow * product.channels + c),
-                    V(loading: product.input + (product.inputOrigin + ow * product.inputColumnStep + c)))
+                    L.load(V.self, product.gradient + ow * product.channels + c),
+                    L.load(V.self, product.input + (product.inputOrigin + ow * product.inputColumnStep + c)))
             }
             sum.store(to: tap + c)
             c += V.laneCount
@@ -205,11 +207,11 @@ extension NHWCKernels {
 
     /// Up to three neighbouring filter rows over the interior columns of one output row.
     @usableFromInline
-    struct FilterTile {
+    struct FilterTile<L: InputLoading> {
         /// Filter row 0, tap 0.
-        @usableFromInline let first: ProductRow
+        @usableFromInline let first: ProductRow<L>
         /// The input rows that filter rows 0, 1 and 2 read (repeated where the tile has fewer).
-        @usableFromInline let rows: (UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>)
+        @usableFromInline let rows: (UnsafePointer<L.Stored>, UnsafePointer<L.Stored>, UnsafePointer<L.Stored>)
         /// The sums of filter row 0, tap 0; `rowStep` apart from row to row.
         @usableFromInline let sums: UnsafeMutablePointer<T>
         @usableFromInline let rowStep: Int
@@ -218,8 +220,8 @@ extension NHWCKernels {
 
         @inlinable
         init(
-            first: ProductRow, rows: (UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>), sums: UnsafeMutablePointer<T>,
-            rowStep: Int, tapStep: Int
+            first: ProductRow<L>, rows: (UnsafePointer<L.Stored>, UnsafePointer<L.Stored>, UnsafePointer<L.Stored>),
+            sums: UnsafeMutablePointer<T>, rowStep: Int, tapStep: Int
         ) {
             (self.first, self.rows, self.sums, self.rowStep, self.tapStep) = (first, rows, sums, rowStep, tapStep)
         }
@@ -253,7 +255,7 @@ extension NHWCKernels {
             let (lanes, k) = (R.laneCount, first.channels)
             // The input of tap kw of each row, for output column 0.
             let origin = first.inputOrigin + kw * tapStep
-            let inputs: InlineArray<3, UnsafePointer<T>> = [rows.0 + origin, rows.1 + origin, rows.2 + origin]
+            let inputs: InlineArray<3, UnsafePointer<L.Stored>> = [rows.0 + origin, rows.1 + origin, rows.2 + origin]
             let gradients = first.gradient
             var c = 0
             while c + lanes <= k {
@@ -262,11 +264,11 @@ extension NHWCKernels {
                     for t in 0..<tapCount { s[r * 5 + t] = R(loading: sums + r * rowStep + (kw + t) * k + c) }
                 }
                 for ow in first.columns {
-                    let gradient = R(loading: gradients + ow * k + c)
+                    let gradient = L.load(R.self, gradients + ow * k + c)
                     let x = ow * first.inputColumnStep + c
                     for r in 0..<rowCount {
                         let row = inputs[r] + x
-                        for t in 0..<tapCount { s[r * 5 + t] = s[r * 5 + t].multiplyAdd(gradient, R(loading: row + t * tapStep)) }
+                        for t in 0..<tapCount { s[r * 5 + t] = s[r * 5 + t].multiplyAdd(gradient, L.load(R.self, row + t * tapStep)) }
                     }
                 }
                 for r in 0..<rowCount {
