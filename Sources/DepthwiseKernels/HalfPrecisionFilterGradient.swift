@@ -14,7 +14,7 @@ extension HalfPrecisionKernels {
         let sums = UnsafeMutablePointer<Float>.allocate(capacity: g.filterCount)
         defer { sums.deallocate() }
         if g.multiplier == 1 {
-            let operands = Kernels.FilterGradientOperands<WideningLoads<H>>(
+            let operands = Kernels.FilterGradientOperands<H>(
                 input: input, firstInputRow: 0, outputGradient: outputGradient, firstOutputRow: 0)
             Kernels.backpropFilter(
                 g, bandRows: g.batch * g.outputHeight, workspaceElements: 0, filterGradient: sums, threadCount: threadCount
@@ -34,7 +34,7 @@ extension HalfPrecisionKernels {
                 widenInputRows(g, inputRows, of: input, into: widened, expandingInto: widened + expandedOffset)
                 let gradient = widened + gradientOffset
                 widen(outputGradient + rows.lowerBound * outputRowSize, into: gradient, count: rows.count * outputRowSize)
-                return Kernels.FilterGradientOperands<PlainLoads<Float>>(
+                return Kernels.FilterGradientOperands<NativeFormat<Float>>(
                     input: widened + expandedOffset, firstInputRow: inputRows.lowerBound, outputGradient: gradient,
                     firstOutputRow: rows.lowerBound)
             }

@@ -1,21 +1,24 @@
 extension HalfPrecisionKernels {
     /// The NHWC forward pass on 16-bit input and output with a `Float` filter `[KH, KW, C*M]`.
     ///
-    /// With multiplier 1, the register-blocked kernel reads the input itself, widening each
-    /// vector as it loads it (one F16C instruction per register for `Float16`), and computes
-    /// each output row (or slice of its channels) in `Float` into the thread's workspace, which is
-    /// then rounded into `output`. This reads half the bytes of a `Float` input and needs no
-    /// pass over the input of its own. With a multiplier above 1, each band of output rows
-    /// first widens the input rows it reads, expanded to `channels * multiplier` channels.
+    /// With multiplier 1, the `Float` kernel reads the input itself, widening each vector as it
+    /// loads it (one F16C instruction per register for `Float16`), so that it reads half the
+    /// bytes of the `Float` computation and needs no pass over the input of its own. It rounds
+    /// each register of results as it stores it where that is one instruction (`Float16` with
+    /// F16C); otherwise it computes each row (or slice of its channels) into the thread's
+    /// workspace, which is then rounded into `output`.
     @inlinable
     static func forward(
         _ g: KernelGeometry, input: UnsafePointer<UInt16>, filter: UnsafePointer<Float>,
         output: UnsafeMutablePointer<UInt16>, threadCount: Int
     ) {
+        typealias Kernels = NHWCKernels<F>
         guard g.multiplier == 1 else {
             return forwardInBands(g, input: input, filter: filter, output: output, threadCount: threadCount)
         }
-        typealias Kernels = NHWCKernels<F>
+        guard !H.narrowsRegisters else {
+            return Kernels.forward(H.self, H.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
+        }
         let k = g.outputChannels
         let slices = Kernels.channelSliceCount(g)
         let outputRowSize = g.outputWidth * k
@@ -26,7 +29,7 @@ extension HalfPrecisionKernels {
                     let (row, slice) = item.quotientAndRemainder(dividingBy: slices)
                     let channels = Kernels.channelSlice(slice, of: slices, g)
                     Kernels.forwardRow(
-                        WideningLoads<H>.self, g, row: row, channels: channels, firstInputRow: 0, input, filter,
+                        H.self, NativeFormat<Float>.self, g, row: row, channels: channels, firstInputRow: 0, input, filter,
                         firstOutputRow: row, computed)
                     let outputRow = output + row * outputRowSize
                     if slices == 1 {

@@ -20,7 +20,7 @@ extension HalfPrecisionKernels {
                 let computed = memory.bindMemory(to: Float.self, capacity: workspaceElements)
                 for row in rows {
                     phases.computeRow(
-                        WideningLoads<H>.self, row, outputGradient, firstOutputRow: 0, into: computed,
+                        H.self, row, outputGradient, firstOutputRow: 0, into: computed,
                         phaseRow: computed + inputRowSize)
                     narrow(computed, into: inputGradient + row * inputRowSize, count: inputRowSize)
                 }

@@ -20,6 +20,8 @@ public protocol KernelVector {
     /// Lane i = pointer[i / m]: each element `m` times. Reads `laneCount` elements.
     init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int)
     func store(to pointer: UnsafeMutablePointer<Element>)
+    /// Stores the lanes rounded to `laneCount` 16-bit values of format `H`.
+    func store<H: HalfFormat>(narrowingTo pointer: UnsafeMutablePointer<UInt16>, _ format: H.Type)
     /// The lanes of `self` and `other` alternating, self[0], other[0], self[1], other[1], ...,
     /// filling `low`, then `high`.
     func interleaved(with other: Self) -> (low: Self, high: Self)
@@ -76,6 +78,9 @@ public struct Lane<Element: KernelScalar, Rounding: MultiplyAddRounding>: Kernel
         value = pointer.pointee
     }
     @inlinable @inline(__always) public func store(to pointer: UnsafeMutablePointer<Element>) { pointer.pointee = value }
+    @inlinable @inline(__always) public func store<H: HalfFormat>(narrowingTo pointer: UnsafeMutablePointer<UInt16>, _ format: H.Type) {
+        pointer.pointee = H.narrow(Float(value))
+    }
     @inlinable @inline(__always) public func interleaved(with other: Self) -> (low: Self, high: Self) { (self, other) }
     @inlinable @inline(__always) public func laneSum() -> Element { value }
     @inlinable @inline(__always) public func multiplyAdd(_ a: Self, _ b: Self) -> Self {
@@ -136,6 +141,11 @@ extension SIMDKernelVector {
 
     @inlinable @inline(__always) public func store(to pointer: UnsafeMutablePointer<Element>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: storage, as: Storage.self)
+    }
+
+    @inlinable @inline(__always)
+    public func store<H: HalfFormat>(narrowingTo pointer: UnsafeMutablePointer<UInt16>, _ format: H.Type) {
+        for lane in 0..<Storage.scalarCount { pointer[lane] = H.narrow(Float(storage[lane])) }
     }
 
     /// Lane moves, which the compiler turns into shuffles.

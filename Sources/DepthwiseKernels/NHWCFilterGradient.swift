@@ -17,7 +17,7 @@ extension NHWCKernels {
         filterGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         guard g.multiplier > 1 else {
-            let operands = FilterGradientOperands<PlainLoads<T>>(
+            let operands = FilterGradientOperands<NativeFormat<T>>(
                 input: input, firstInputRow: 0, outputGradient: outputGradient, firstOutputRow: 0)
             return backpropFilter(
                 g, bandRows: g.batch * g.outputHeight, workspaceElements: 0, filterGradient: filterGradient,
@@ -31,7 +31,7 @@ extension NHWCKernels {
         ) { rows, expanded in
             let inputRows = inputRows(g, readBy: rows)
             expand(g, rows: inputRows, input: input, into: expanded)
-            return FilterGradientOperands<PlainLoads<T>>(
+            return FilterGradientOperands<NativeFormat<T>>(
                 input: expanded, firstInputRow: inputRows.lowerBound, outputGradient: outputGradient, firstOutputRow: 0)
         }
     }
@@ -39,7 +39,7 @@ extension NHWCKernels {
     /// The rows of the operands that one band of output rows reads, as the kernels read them
     /// (with `L`'s loads).
     @usableFromInline
-    struct FilterGradientOperands<L: InputLoading> {
+    struct FilterGradientOperands<L: MemoryFormat> {
         /// The input with `K` channels, from row `firstInputRow` (of `batch * inputHeight`).
         @usableFromInline let input: UnsafePointer<L.Stored>
         @usableFromInline let firstInputRow: Int
@@ -61,7 +61,7 @@ extension NHWCKernels {
     /// of one image; `operands` gets a band's rows (of `batch * outputHeight`) and
     /// `workspaceElements` elements of the thread's working memory to fill.
     @inlinable
-    static func backpropFilter<L: InputLoading>(
+    static func backpropFilter<L: MemoryFormat>(
         _ g: KernelGeometry, bandRows: Int, workspaceElements: Int, filterGradient: UnsafeMutablePointer<T>, threadCount: Int,
         operands: (Range<Int>, UnsafeMutablePointer<T>) -> FilterGradientOperands<L>
     ) {
@@ -107,7 +107,7 @@ extension NHWCKernels {
     /// are taken in tiles of up to three filter rows by five taps (one gradient load for up to
     /// fifteen independent sums); the columns at the borders, one tap at a time.
     @inlinable
-    static func accumulateFilterGradient<L: InputLoading>(
+    static func accumulateFilterGradient<L: MemoryFormat>(
         _ g: KernelGeometry, row: Int, _ operands: FilterGradientOperands<L>, into sums: UnsafeMutablePointer<T>
     ) {
         let k = g.outputChannels
@@ -160,7 +160,7 @@ extension NHWCKernels {
     /// One tap's sums over `product.columns`, from channel `first` to the last, one register,
     /// narrow vector or lane at a time.
     @inlinable @inline(__always)
-    static func accumulate<L: InputLoading>(_ product: ProductRow<L>, _ tap: UnsafeMutablePointer<T>, from first: Int) {
+    static func accumulate<L: MemoryFormat>(_ product: ProductRow<L>, _ tap: UnsafeMutablePointer<T>, from first: Int) {
         guard !product.columns.isEmpty else { return }
         var c = first
         accumulate(F.Register.self, product, tap, &c)
@@ -170,7 +170,7 @@ extension NHWCKernels {
 
     /// One filter tap's products along an output row: gradient[ow, k] * input[inputOrigin + ow * inputColumnStep + k].
     @usableFromInline
-    struct ProductRow<L: InputLoading> {
+    struct ProductRow<L: MemoryFormat> {
         @usableFromInline let columns: Range<Int>
         @usableFromInline let gradient: UnsafePointer<L.Stored>
         @usableFromInline let input: UnsafePointer<L.Stored>
@@ -190,7 +190,7 @@ extension NHWCKernels {
     }
 
     @inlinable @inline(__always)
-    static func accumulate<V: KernelVector, L: InputLoading>(
+    static func accumulate<V: KernelVector, L: MemoryFormat>(
         _: V.Type, _ product: ProductRow<L>, _ tap: UnsafeMutablePointer<T>, _ c: inout Int
     ) where V.Element == T {
         while c + V.laneCount <= product.channels {
@@ -207,7 +207,7 @@ extension NHWCKernels {
 
     /// Up to three neighbouring filter rows over the interior columns of one output row.
     @usableFromInline
-    struct FilterTile<L: InputLoading> {
+    struct FilterTile<L: MemoryFormat> {
         /// Filter row 0, tap 0.
         @usableFromInline let first: ProductRow<L>
         /// The input rows that filter rows 0, 1 and 2 read (repeated where the tile has fewer).

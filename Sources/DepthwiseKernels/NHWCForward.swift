@@ -11,6 +11,16 @@ extension NHWCKernels {
         _ g: KernelGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<T>, threadCount: Int
     ) {
+        forward(NativeFormat<T>.self, NativeFormat<T>.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
+    }
+
+    /// The forward pass on an input and an output held in formats `In` and `Out` (16-bit values
+    /// widened as they load and rounded as they store, for one), computed in `T`.
+    @inlinable
+    static func forward<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ g: KernelGeometry, input: UnsafePointer<In.Stored>, filter: UnsafePointer<T>,
+        output: UnsafeMutablePointer<Out.Stored>, threadCount: Int
+    ) {
         let slices = channelSliceCount(g)
         let shared = UncheckedSendable((input, filter, output))
         Parallel.forEach(g.batch * g.outputHeight * slices, threadCount: threadCount, work: g.multiplyAddCount) { items in
@@ -18,7 +28,7 @@ extension NHWCKernels {
             for item in items {
                 let (row, slice) = item.quotientAndRemainder(dividingBy: slices)
                 forwardRow(
-                    g, row: row, channels: channelSlice(slice, of: slices, g), firstInputRow: 0, input, filter,
+                    In.self, Out.self, g, row: row, channels: channelSlice(slice, of: slices, g), firstInputRow: 0, input, filter,
                     firstOutputRow: 0, output)
             }
         }
@@ -56,16 +66,17 @@ extension NHWCKernels {
         _ filter: UnsafePointer<T>, firstOutputRow: Int, _ output: UnsafeMutablePointer<T>, pixelStep: Int? = nil
     ) {
         forwardRow(
-            PlainLoads<T>.self, g, row: row, channels: channels, firstInputRow: firstInputRow, input, filter,
+            NativeFormat<T>.self, NativeFormat<T>.self, g, row: row, channels: channels, firstInputRow: firstInputRow, input, filter,
             firstOutputRow: firstOutputRow, output, pixelStep: pixelStep)
     }
 
-    /// ``forwardRow(_:row:channels:firstInputRow:_:_:firstOutputRow:_:pixelStep:)`` on an input
-    /// that `L` reads (16-bit values widened as they load, for one).
+    /// ``forwardRow(_:row:channels:firstInputRow:_:_:firstOutputRow:_:pixelStep:)`` on an input and
+    /// an output held in formats `In` and `Out`.
     @inlinable
-    static func forwardRow<L: InputLoading>(
-        _: L.Type, _ g: KernelGeometry, row: Int, channels: Range<Int>, firstInputRow: Int, _ input: UnsafePointer<L.Stored>,
-        _ filter: UnsafePointer<T>, firstOutputRow: Int, _ output: UnsafeMutablePointer<T>, pixelStep: Int? = nil
+    static func forwardRow<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ g: KernelGeometry, row: Int, channels: Range<Int>, firstInputRow: Int,
+        _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, firstOutputRow: Int,
+        _ output: UnsafeMutablePointer<Out.Stored>, pixelStep: Int? = nil
     ) {
         let k = g.outputChannels
         let pixelStep = pixelStep ?? k
@@ -100,23 +111,23 @@ extension NHWCKernels {
                 let rest =
                     block == 8
                     ? convolveBlock(
-                        L.self, taps, columns: 8, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel,
-                        pixelStep: pixelStep)
+                        In.self, Out.self, taps, columns: 8, outputColumnStep: outputColumnStep, from: channels.lowerBound, input,
+                        filter, pixel, pixelStep: pixelStep)
                     : convolveBlock(
-                        L.self, taps, columns: 4, outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel,
-                        pixelStep: pixelStep)
+                        In.self, Out.self, taps, columns: 4, outputColumnStep: outputColumnStep, from: channels.lowerBound, input,
+                        filter, pixel, pixelStep: pixelStep)
                 for column in 0..<block {
                     let taps = taps.shifted(by: column * outputColumnStep)
                     var c = rest
-                    convolve(F.Narrow.self, L.self, taps, input, filter, pixel + column * pixelStep, &c)
-                    convolve(F.Single.self, L.self, taps, input, filter, pixel + column * pixelStep, &c)
+                    convolve(F.Narrow.self, In.self, Out.self, taps, input, filter, pixel + column * pixelStep, &c)
+                    convolve(F.Single.self, In.self, Out.self, taps, input, filter, pixel + column * pixelStep, &c)
                 }
             } else {
                 var c = channels.lowerBound
-                convolveFourRegisters(L.self, taps, input, filter, pixel, &c)
-                convolve(F.Register.self, L.self, taps, input, filter, pixel, &c)
-                convolve(F.Narrow.self, L.self, taps, input, filter, pixel, &c)
-                convolve(F.Single.self, L.self, taps, input, filter, pixel, &c)
+                convolveFourRegisters(In.self, Out.self, taps, input, filter, pixel, &c)
+                convolve(F.Register.self, In.self, Out.self, taps, input, filter, pixel, &c)
+                convolve(F.Narrow.self, In.self, Out.self, taps, input, filter, pixel, &c)
+                convolve(F.Single.self, In.self, Out.self, taps, input, filter, pixel, &c)
             }
         }
     }
@@ -156,9 +167,9 @@ extension NHWCKernels {
 
     /// Computes channels `c ..< c + V.laneCount` of one output pixel, for as many blocks as fit.
     @inlinable @inline(__always)
-    static func convolve<V: KernelVector, L: InputLoading>(
-        _: V.Type, _: L.Type, _ taps: Taps, _ input: UnsafePointer<L.Stored>, _ filter: UnsafePointer<T>,
-        _ pixel: UnsafeMutablePointer<T>, _ c: inout Int
+    static func convolve<V: KernelVector, In: MemoryFormat, Out: MemoryFormat>(
+        _: V.Type, _: In.Type, _: Out.Type, _ taps: Taps, _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>,
+        _ pixel: UnsafeMutablePointer<Out.Stored>, _ c: inout Int
     ) where V.Element == T {
         while c + V.laneCount <= taps.channelEnd {
             var sum = V(broadcasting: 0)
@@ -166,11 +177,11 @@ extension NHWCKernels {
                 let inputRow = taps.origin + kh * taps.rowStep + c  // may be negative; valid taps are not
                 let filterRow = filter + kh * taps.filterWidth * taps.channels + c
                 for kw in taps.columns {
-                    let tap = L.load(V.self, input + (inputRow + kw * taps.columnStep))
+                    let tap = In.load(V.self, input + (inputRow + kw * taps.columnStep))
                     sum = sum.multiplyAdd(tap, V(loading: filterRow + kw * taps.channels))
                 }
             }
-            sum.store(to: pixel + c)
+            Out.store(sum, to: pixel + c)
             c += V.laneCount
         }
     }
@@ -178,9 +189,9 @@ extension NHWCKernels {
     /// Computes four registers of channels of one output pixel at a time, for as many as fit:
     /// four independent sums hide the multiply-add latency where columns cannot be blocked.
     @inlinable @inline(__always)
-    static func convolveFourRegisters<L: InputLoading>(
-        _: L.Type, _ taps: Taps, _ input: UnsafePointer<L.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<T>,
-        _ c: inout Int
+    static func convolveFourRegisters<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ taps: Taps, _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>,
+        _ pixel: UnsafeMutablePointer<Out.Stored>, _ c: inout Int
     ) {
         typealias R = F.Register
         let lanes = R.laneCount
@@ -191,16 +202,16 @@ extension NHWCKernels {
                 let filterRow = filter + kh * taps.filterWidth * taps.channels + c
                 for kw in taps.columns {
                     let (p, f) = (input + (inputRow + kw * taps.columnStep), filterRow + kw * taps.channels)
-                    s0 = s0.multiplyAdd(L.load(R.self, p), R(loading: f))
-                    s1 = s1.multiplyAdd(L.load(R.self, p + lanes), R(loading: f + lanes))
-                    s2 = s2.multiplyAdd(L.load(R.self, p + 2 * lanes), R(loading: f + 2 * lanes))
-                    s3 = s3.multiplyAdd(L.load(R.self, p + 3 * lanes), R(loading: f + 3 * lanes))
+                    s0 = s0.multiplyAdd(In.load(R.self, p), R(loading: f))
+                    s1 = s1.multiplyAdd(In.load(R.self, p + lanes), R(loading: f + lanes))
+                    s2 = s2.multiplyAdd(In.load(R.self, p + 2 * lanes), R(loading: f + 2 * lanes))
+                    s3 = s3.multiplyAdd(In.load(R.self, p + 3 * lanes), R(loading: f + 3 * lanes))
                 }
             }
-            s0.store(to: pixel + c)
-            s1.store(to: pixel + c + lanes)
-            s2.store(to: pixel + c + 2 * lanes)
-            s3.store(to: pixel + c + 3 * lanes)
+            Out.store(s0, to: pixel + c)
+            Out.store(s1, to: pixel + c + lanes)
+            Out.store(s2, to: pixel + c + 2 * lanes)
+            Out.store(s3, to: pixel + c + 3 * lanes)
             c += 4 * lanes
         }
     }
@@ -211,9 +222,9 @@ extension NHWCKernels {
     /// channel left. Each filter vector is loaded once for the block, and the sums are
     /// independent, which hides the multiply-add latency.
     @inlinable @inline(__always)
-    static func convolveBlock<L: InputLoading>(
-        _: L.Type, _ taps: Taps, columns: Int, outputColumnStep step: Int, from first: Int, _ input: UnsafePointer<L.Stored>,
-        _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<T>, pixelStep: Int
+    static func convolveBlock<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, outputColumnStep step: Int, from first: Int,
+        _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, pixelStep: Int
     ) -> Int {
         typealias R = F.Register
         let (k, wide) = (taps.channels, columns == 8)
@@ -228,15 +239,15 @@ extension NHWCKernels {
                 var (p, f) = (inputRow, filterRow)
                 for _ in 0..<taps.filterWidth {
                     let w = R(loading: f)
-                    s0 = s0.multiplyAdd(L.load(R.self, p), w)
-                    s1 = s1.multiplyAdd(L.load(R.self, p + step), w)
-                    s2 = s2.multiplyAdd(L.load(R.self, p + 2 &* step), w)
-                    s3 = s3.multiplyAdd(L.load(R.self, p + 3 &* step), w)
+                    s0 = s0.multiplyAdd(In.load(R.self, p), w)
+                    s1 = s1.multiplyAdd(In.load(R.self, p + step), w)
+                    s2 = s2.multiplyAdd(In.load(R.self, p + 2 &* step), w)
+                    s3 = s3.multiplyAdd(In.load(R.self, p + 3 &* step), w)
                     if wide {
-                        s4 = s4.multiplyAdd(L.load(R.self, p + 4 &* step), w)
-                        s5 = s5.multiplyAdd(L.load(R.self, p + 5 &* step), w)
-                        s6 = s6.multiplyAdd(L.load(R.self, p + 6 &* step), w)
-                        s7 = s7.multiplyAdd(L.load(R.self, p + 7 &* step), w)
+                        s4 = s4.multiplyAdd(In.load(R.self, p + 4 &* step), w)
+                        s5 = s5.multiplyAdd(In.load(R.self, p + 5 &* step), w)
+                        s6 = s6.multiplyAdd(In.load(R.self, p + 6 &* step), w)
+                        s7 = s7.multiplyAdd(In.load(R.self, p + 7 &* step), w)
                     }
                     p += taps.columnStep
                     f += k
@@ -245,15 +256,15 @@ extension NHWCKernels {
                 filterRow += taps.filterWidth &* k
             }
             let out = pixel + c
-            s0.store(to: out)
-            s1.store(to: out + pixelStep)
-            s2.store(to: out + 2 * pixelStep)
-            s3.store(to: out + 3 * pixelStep)
+            Out.store(s0, to: out)
+            Out.store(s1, to: out + pixelStep)
+            Out.store(s2, to: out + 2 * pixelStep)
+            Out.store(s3, to: out + 3 * pixelStep)
             if wide {
-                s4.store(to: out + 4 * pixelStep)
-                s5.store(to: out + 5 * pixelStep)
-                s6.store(to: out + 6 * pixelStep)
-                s7.store(to: out + 7 * pixelStep)
+                Out.store(s4, to: out + 4 * pixelStep)
+                Out.store(s5, to: out + 5 * pixelStep)
+                Out.store(s6, to: out + 6 * pixelStep)
+                Out.store(s7, to: out + 7 * pixelStep)
             }
             c += R.laneCount
         }

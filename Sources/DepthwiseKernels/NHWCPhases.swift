@@ -81,12 +81,12 @@ extension NHWCKernels {
             _ item: Int, _ outputGradient: UnsafePointer<T>, firstOutputRow: Int, into pixels: UnsafeMutablePointer<T>,
             phaseRow: UnsafeMutablePointer<T>
         ) {
-            computeRow(PlainLoads<T>.self, item, outputGradient, firstOutputRow: firstOutputRow, into: pixels, phaseRow: phaseRow)
+            computeRow(NativeFormat<T>.self, item, outputGradient, firstOutputRow: firstOutputRow, into: pixels, phaseRow: phaseRow)
         }
 
         /// ``computeRow(_:_:firstOutputRow:into:phaseRow:)`` on an output gradient that `L` reads.
         @inlinable
-        func computeRow<L: InputLoading>(
+        func computeRow<L: MemoryFormat>(
             _: L.Type, _ item: Int, _ outputGradient: UnsafePointer<L.Stored>, firstOutputRow: Int,
             into pixels: UnsafeMutablePointer<T>, phaseRow: UnsafeMutablePointer<T>
         ) {
@@ -104,7 +104,7 @@ extension NHWCKernels {
                 }
                 let row = n * phase.outputHeight + r
                 forwardRow(
-                    L.self, phase, row: row, channels: 0..<k, firstInputRow: firstOutputRow, outputGradient,
+                    L.self, NativeFormat<T>.self, phase, row: row, channels: 0..<k, firstInputRow: firstOutputRow, outputGradient,
                     filters + filterOffsets[a * columnPhases + b], firstOutputRow: row, direct ? phasePixels : phaseRow,
                     pixelStep: direct ? sw * c : k)
                 guard !direct else { continue }
