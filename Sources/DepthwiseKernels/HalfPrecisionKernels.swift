@@ -3,8 +3,8 @@ import CachePrefetch
 /// The kernels on buffers of 16-bit values (`H`'s bits), computed in `Float` with `F`'s vectors.
 ///
 /// The NHWC kernels read 16-bit operands themselves, widening each vector as they load it
-/// (`H` as a ``MemoryFormat``); the forward kernel also rounds each vector of results as it
-/// stores it, the input gradient each row as soon as it is computed. Only with a
+/// (`H` as a ``MemoryFormat``). The `Float16` forward kernel also rounds each register of
+/// results as it stores it; the others round each row as soon as it is computed. Only with a
 /// multiplier above 1 do the forward pass and the filter gradient first widen a band of rows
 /// at a time into working memory, expanding the input's channels. The NCHW computations widen
 /// groups of channels, run the `Float` kernels on each and round its result.

@@ -37,7 +37,7 @@ extension NHWCKernels {
     }
 
     /// The rows of the operands that one band of output rows reads, as the kernels read them
-    /// (with `L`'s loads).
+    /// (held in format `L`).
     @usableFromInline
     struct FilterGradientOperands<L: MemoryFormat> {
         /// The input with `K` channels, from row `firstInputRow` (of `batch * inputHeight`).
