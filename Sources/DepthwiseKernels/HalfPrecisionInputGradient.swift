@@ -19,9 +19,7 @@ extension HalfPrecisionKernels {
             Workspace.withMemory(byteCount: workspaceElements * MemoryLayout<Float>.stride) { memory in
                 let computed = memory.bindMemory(to: Float.self, capacity: workspaceElements)
                 for row in rows {
-                    phases.computeRow(
-                        H.self, row, outputGradient, firstOutputRow: 0, into: computed,
-                        phaseRow: computed + inputRowSize)
+                    phases.computeRow(H.self, row, outputGradient, into: computed, phaseRow: computed + inputRowSize)
                     narrow(computed, into: inputGradient + row * inputRowSize, count: inputRowSize)
                 }
             }

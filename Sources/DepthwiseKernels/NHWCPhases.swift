@@ -20,7 +20,8 @@ extension NHWCKernels {
             Workspace.withMemory(byteCount: phases.phaseRowElements * MemoryLayout<T>.stride) { memory in
                 let phaseRow = memory.bindMemory(to: T.self, capacity: phases.phaseRowElements)
                 for item in items {
-                    phases.computeRow(item, outputGradient, firstOutputRow: 0, into: inputGradient + item * rowSize, phaseRow: phaseRow)
+                    phases.computeRow(
+                        NativeFormat<T>.self, item, outputGradient, into: inputGradient + item * rowSize, phaseRow: phaseRow)
                 }
             }
         }
@@ -69,26 +70,17 @@ extension NHWCKernels {
             filters.deallocate()
         }
 
-        /// The working memory of ``computeRow(_:_:firstOutputRow:into:phaseRow:)``: with a
+        /// The working memory of ``computeRow(_:_:_:into:phaseRow:)``: with a
         /// multiplier above 1, one phase row of at most ceil(inputWidth / strideW) pixels.
         @inlinable
         var phaseRowElements: Int { g.multiplier == 1 ? 0 : (g.inputWidth + g.strides.width - 1) / g.strides.width * g.outputChannels }
 
         /// Computes row `item` (of `batch * inputHeight`) of the input gradient into `pixels`, from
-        /// an output gradient whose first row is row `firstOutputRow` (of `batch * outputHeight`).
-        @inlinable
-        func computeRow(
-            _ item: Int, _ outputGradient: UnsafePointer<T>, firstOutputRow: Int, into pixels: UnsafeMutablePointer<T>,
-            phaseRow: UnsafeMutablePointer<T>
-        ) {
-            computeRow(NativeFormat<T>.self, item, outputGradient, firstOutputRow: firstOutputRow, into: pixels, phaseRow: phaseRow)
-        }
-
-        /// ``computeRow(_:_:firstOutputRow:into:phaseRow:)`` on an output gradient that `L` reads.
+        /// an output gradient held in format `L`.
         @inlinable
         func computeRow<L: MemoryFormat>(
-            _: L.Type, _ item: Int, _ outputGradient: UnsafePointer<L.Stored>, firstOutputRow: Int,
-            into pixels: UnsafeMutablePointer<T>, phaseRow: UnsafeMutablePointer<T>
+            _: L.Type, _ item: Int, _ outputGradient: UnsafePointer<L.Stored>, into pixels: UnsafeMutablePointer<T>,
+            phaseRow: UnsafeMutablePointer<T>
         ) {
             let (c, k, sw) = (g.channels, g.outputChannels, g.strides.width)
             let (n, ih) = item.quotientAndRemainder(dividingBy: g.inputHeight)
@@ -104,7 +96,7 @@ extension NHWCKernels {
                 }
                 let row = n * phase.outputHeight + r
                 forwardRow(
-                    L.self, NativeFormat<T>.self, phase, row: row, channels: 0..<k, firstInputRow: firstOutputRow, outputGradient,
+                    L.self, NativeFormat<T>.self, phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient,
                     filters + filterOffsets[a * columnPhases + b], firstOutputRow: row, direct ? phasePixels : phaseRow,
                     pixelStep: direct ? sw * c : k)
                 guard !direct else { continue }
