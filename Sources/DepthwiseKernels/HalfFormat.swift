@@ -2,18 +2,16 @@
 /// value exactly, accumulate in `Float` and round each result once.
 ///
 /// Values travel as their bits (`UInt16`), so that the kernels need no 16-bit scalar type.
-/// Conforming types convert one value; the loops that call them vectorize (F16C instructions
-/// for `Float16` where the instruction-set module has them, integer shifts for bfloat16).
+/// Conforming types convert one value, and round a whole vector as the kernels store it: one
+/// F16C instruction per register for `Float16` where the instruction-set module has them, a
+/// few integer instructions for bfloat16.
 public protocol HalfFormat: MemoryFormat where Stored == UInt16 {
     /// The value of `bits`, exactly.
     static func widen(_ bits: UInt16) -> Float
     /// The bits of the value nearest to `value`, rounding to nearest even.
     static func narrow(_ value: Float) -> UInt16
-    /// Whether a register of `Float` values narrows in one instruction (F16C's VCVTPS2PH for
-    /// `Float16`), so that the kernels round their results as they store them. Otherwise they
-    /// compute a row in `Float` and round it in a loop, which the compiler vectorizes where it
-    /// does not vectorize the rounding of one register (bfloat16's).
-    static var narrowsRegisters: Bool { get }
+    /// pointer[lane] = narrow(values[lane]) for every lane.
+    static func store<V: SIMD>(narrowing values: V, to pointer: UnsafeMutablePointer<UInt16>) where V.Scalar: BinaryFloatingPoint
 }
 
 extension HalfFormat {
@@ -26,6 +24,14 @@ extension HalfFormat {
     public static func store<V: KernelVector>(_ vector: V, to pointer: UnsafeMutablePointer<UInt16>) {
         vector.store(narrowingTo: pointer, Self.self)
     }
+
+    /// Lane by lane, which the compiler turns into vector instructions where the conversion of
+    /// one value is a single instruction (F16C's VCVTPS2PH).
+    @inlinable @inline(__always)
+    public static func store<V: SIMD>(narrowing values: V, to pointer: UnsafeMutablePointer<UInt16>)
+    where V.Scalar: BinaryFloatingPoint {
+        for lane in values.indices { pointer[lane] = narrow(Float(values[lane])) }
+    }
 }
 
 /// IEEE 754 binary16 (`Float16`).
@@ -36,7 +42,6 @@ public enum Float16Format: HalfFormat {
     @inlinable @inline(__always)
     public static func narrow(_ value: Float) -> UInt16 { Float16(value).bitPattern }
 
-    @inlinable public static var narrowsRegisters: Bool { true }
 }
 
 /// bfloat16: the upper 16 bits of a `Float`.
@@ -54,7 +59,38 @@ public enum BFloat16Format: HalfFormat {
         return UInt16(truncatingIfNeeded: rounded)
     }
 
-    @inlinable public static var narrowsRegisters: Bool { false }
+    /// `narrow` on the whole vector for the register widths of the kernels, whose concrete
+    /// SIMD types have vector instructions for these operations (a generic `SIMD`'s integer
+    /// operators go lane by lane, and the compiler does not vectorize `narrow`'s select).
+    @inlinable @inline(__always)
+    public static func store<V: SIMD>(narrowing values: V, to pointer: UnsafeMutablePointer<UInt16>)
+    where V.Scalar: BinaryFloatingPoint {
+        if V.self == SIMD16<Float>.self {
+            let bits = roundedBits(unsafeBitCast(values, to: SIMD16<Float>.self))
+            for lane in bits.indices { pointer[lane] = UInt16(truncatingIfNeeded: bits[lane]) }
+        } else if V.self == SIMD8<Float>.self {
+            let bits = roundedBits(unsafeBitCast(values, to: SIMD8<Float>.self))
+            for lane in bits.indices { pointer[lane] = UInt16(truncatingIfNeeded: bits[lane]) }
+        } else {
+            for lane in values.indices { pointer[lane] = narrow(Float(values[lane])) }
+        }
+    }
+
+    /// `narrow` of each lane, in the low 16 bits of its lane.
+    @inlinable @inline(__always)
+    static func roundedBits(_ values: SIMD16<Float>) -> SIMD16<UInt32> {
+        let bits = unsafeBitCast(values, to: SIMD16<UInt32>.self)
+        let rounded = (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) &>> 16
+        return rounded.replacing(with: (bits &>> 16) | 0x0040, where: values .!= values)
+    }
+
+    /// `narrow` of each lane, in the low 16 bits of its lane.
+    @inlinable @inline(__always)
+    static func roundedBits(_ values: SIMD8<Float>) -> SIMD8<UInt32> {
+        let bits = unsafeBitCast(values, to: SIMD8<UInt32>.self)
+        let rounded = (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) &>> 16
+        return rounded.replacing(with: (bits &>> 16) | 0x0040, where: values .!= values)
+    }
 }
 
 /// The element type of a kernel call's buffers.

@@ -3,9 +3,8 @@ import CachePrefetch
 /// The kernels on buffers of 16-bit values (`H`'s bits), computed in `Float` with `F`'s vectors.
 ///
 /// The NHWC kernels read 16-bit operands themselves, widening each vector as they load it
-/// (`H` as a ``MemoryFormat``). The `Float16` forward kernel also rounds each register of
-/// results as it stores it; the others round each row as soon as it is computed. Only with a
-/// multiplier above 1 do the forward pass and the filter gradient first widen a band of rows
+/// (`H` as a ``MemoryFormat``), and round each register of results as they store it. Only with
+/// a multiplier above 1 do the forward pass and the filter gradient first widen a band of rows
 /// at a time into working memory, expanding the input's channels. The NCHW computations widen
 /// groups of channels, run the `Float` kernels on each and round its result.
 ///
@@ -31,7 +30,8 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
             }
         case (.nhwc, .backpropInput):
             withWidenedFilter(g, b) { filter in
-                backpropInput(g, outputGradient: a, filter: filter, inputGradient: result, threadCount: call.threadCount)
+                NHWCKernels<F>.backpropInput(
+                    H.self, H.self, g, outputGradient: a, filter: filter, inputGradient: result, threadCount: call.threadCount)
             }
         case (.nhwc, .backpropFilter):
             backpropFilter(g, input: a, outputGradient: b, filterGradient: result, threadCount: call.threadCount)
@@ -71,9 +71,15 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
     /// How far ahead ``widen(_:into:count:)`` asks for its source: 8 KiB.
     @inlinable static var prefetchDistance: Int { 4096 }
 
-    /// target[i] = H.narrow(source[i]) for i in 0..<count.
+    /// target[i] = H.narrow(source[i]) for i in 0..<count, a register at a time.
     @inlinable
     static func narrow(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<UInt16>, count: Int) {
-        for i in 0..<count { target[i] = H.narrow(source[i]) }
+        let step = F.Register.laneCount
+        var i = 0
+        while i + step <= count {
+            H.store(F.Register(loading: source + i), to: target + i)
+            i += step
+        }
+        for j in i..<count { target[j] = H.narrow(source[j]) }
     }
 }

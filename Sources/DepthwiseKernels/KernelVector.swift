@@ -145,7 +145,7 @@ extension SIMDKernelVector {
 
     @inlinable @inline(__always)
     public func store<H: HalfFormat>(narrowingTo pointer: UnsafeMutablePointer<UInt16>, _ format: H.Type) {
-        for lane in 0..<Storage.scalarCount { pointer[lane] = H.narrow(Float(storage[lane])) }
+        H.store(narrowing: storage, to: pointer)
     }
 
     /// Lane moves, which the compiler turns into shuffles.

@@ -13,6 +13,18 @@ extension NHWCKernels {
         _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
+        backpropInput(
+            NativeFormat<T>.self, NativeFormat<T>.self, g, outputGradient: outputGradient, filter: filter,
+            inputGradient: inputGradient, threadCount: threadCount)
+    }
+
+    /// `backpropInput` on an output gradient held in format `In`, into an input gradient held in
+    /// format `Out`.
+    @inlinable
+    static func backpropInput<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ g: KernelGeometry, outputGradient: UnsafePointer<In.Stored>, filter: UnsafePointer<T>,
+        inputGradient: UnsafeMutablePointer<Out.Stored>, threadCount: Int
+    ) {
         let phases = PhaseConvolutions(g, filter: filter)
         defer { phases.deallocate() }
         let rowSize = g.inputWidth * g.channels
@@ -20,8 +32,7 @@ extension NHWCKernels {
             Workspace.withMemory(byteCount: phases.phaseRowElements * MemoryLayout<T>.stride) { memory in
                 let phaseRow = memory.bindMemory(to: T.self, capacity: phases.phaseRowElements)
                 for item in items {
-                    phases.computeRow(
-                        NativeFormat<T>.self, item, outputGradient, into: inputGradient + item * rowSize, phaseRow: phaseRow)
+                    phases.computeRow(In.self, Out.self, item, outputGradient, into: inputGradient + item * rowSize, phaseRow: phaseRow)
                 }
             }
         }
@@ -70,64 +81,72 @@ extension NHWCKernels {
             filters.deallocate()
         }
 
-        /// The working memory of ``computeRow(_:_:_:into:phaseRow:)``: with a
+        /// The working memory of ``computeRow(_:_:_:_:into:phaseRow:)``: with a
         /// multiplier above 1, one phase row of at most ceil(inputWidth / strideW) pixels.
         @inlinable
         var phaseRowElements: Int { g.multiplier == 1 ? 0 : (g.inputWidth + g.strides.width - 1) / g.strides.width * g.outputChannels }
 
-        /// Computes row `item` (of `batch * inputHeight`) of the input gradient into `pixels`, from
-        /// an output gradient held in format `L`.
+        /// Computes row `item` (of `batch * inputHeight`) of the input gradient into `pixels`, held
+        /// in format `Out`, from an output gradient held in format `In`.
         @inlinable
-        func computeRow<L: MemoryFormat>(
-            _: L.Type, _ item: Int, _ outputGradient: UnsafePointer<L.Stored>, into pixels: UnsafeMutablePointer<T>,
-            phaseRow: UnsafeMutablePointer<T>
+        func computeRow<In: MemoryFormat, Out: MemoryFormat>(
+            _: In.Type, _: Out.Type, _ item: Int, _ outputGradient: UnsafePointer<In.Stored>,
+            into pixels: UnsafeMutablePointer<Out.Stored>, phaseRow: UnsafeMutablePointer<T>
         ) {
             let (c, k, sw) = (g.channels, g.outputChannels, g.strides.width)
             let (n, ih) = item.quotientAndRemainder(dividingBy: g.inputHeight)
             let (a, r) = (ih % g.strides.height, ih / g.strides.height)
-            // With multiplier 1, each phase row goes straight into every s-th pixel; else into the phase row first.
-            let direct = g.multiplier == 1
             for b in 0..<columnPhases {
                 let phase = geometries[a * columnPhases + b]
                 let phasePixels = pixels + b * c
                 guard phase.filterHeight > 0, phase.filterWidth > 0 else {
-                    for column in 0..<phase.outputWidth { (phasePixels + column * sw * c).update(repeating: 0, count: c) }
+                    for column in 0..<phase.outputWidth {
+                        for channel in 0..<c { Out.store(F.Single(broadcasting: 0), to: phasePixels + column * sw * c + channel) }
+                    }
                     continue
                 }
                 let row = n * phase.outputHeight + r
+                let filter = filters + filterOffsets[a * columnPhases + b]
+                // With multiplier 1, each phase row goes straight into every s-th pixel; else into the phase row first.
+                guard g.multiplier > 1 else {
+                    forwardRow(
+                        In.self, Out.self, phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient, filter,
+                        firstOutputRow: row, phasePixels, pixelStep: sw * c)
+                    continue
+                }
                 forwardRow(
-                    L.self, NativeFormat<T>.self, phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient,
-                    filters + filterOffsets[a * columnPhases + b], firstOutputRow: row, direct ? phasePixels : phaseRow,
-                    pixelStep: direct ? sw * c : k)
-                guard !direct else { continue }
+                    In.self, NativeFormat<T>.self, phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient, filter,
+                    firstOutputRow: row, phaseRow, pixelStep: k)
                 if sw == 1 {  // the row's pixels are contiguous: one run of channels
-                    sumOverMultiplier(g.multiplier, phase.outputWidth * c, phaseRow, into: phasePixels)
+                    sumOverMultiplier(Out.self, g.multiplier, phase.outputWidth * c, phaseRow, into: phasePixels)
                 } else {
                     for column in 0..<phase.outputWidth {
-                        sumOverMultiplier(g.multiplier, c, phaseRow + column * k, into: phasePixels + column * sw * c)
+                        sumOverMultiplier(Out.self, g.multiplier, c, phaseRow + column * k, into: phasePixels + column * sw * c)
                     }
                 }
             }
         }
     }
 
-    /// target[c] = sum over q, in order, of source[c*M + q]
+    /// target[c] = sum over q, in order, of source[c*M + q], stored in format `Out`
     @inlinable
-    static func sumOverMultiplier(_ m: Int, _ channels: Int, _ source: UnsafePointer<T>, into target: UnsafeMutablePointer<T>) {
+    static func sumOverMultiplier<Out: MemoryFormat>(
+        _: Out.Type, _ m: Int, _ channels: Int, _ source: UnsafePointer<T>, into target: UnsafeMutablePointer<Out.Stored>
+    ) {
         var c = 0
         switch m {  // constant multipliers, whose lanes split with shuffles
         case 2:
-            sumOverMultiplier(F.Register.self, times: 2, channels, source, target, &c)
-            sumOverMultiplier(F.Narrow.self, times: 2, channels, source, target, &c)
+            sumOverMultiplier(F.Register.self, Out.self, times: 2, channels, source, target, &c)
+            sumOverMultiplier(F.Narrow.self, Out.self, times: 2, channels, source, target, &c)
         case 4:
-            sumOverMultiplier(F.Register.self, times: 4, channels, source, target, &c)
-            sumOverMultiplier(F.Narrow.self, times: 4, channels, source, target, &c)
+            sumOverMultiplier(F.Register.self, Out.self, times: 4, channels, source, target, &c)
+            sumOverMultiplier(F.Narrow.self, Out.self, times: 4, channels, source, target, &c)
         default: break
         }
         while c < channels {
             var sum = source[c * m]
             for q in 1..<m { sum += source[c * m + q] }
-            target[c] = sum
+            Out.store(F.Single(broadcasting: sum), to: target + c)
             c += 1
         }
     }
@@ -135,9 +154,9 @@ extension NHWCKernels {
     /// The sums of `sumOverMultiplier` for M = 2 or 4, `V.laneCount` channels at a time from
     /// channel `c`, for as many as fit.
     @inlinable @inline(__always)
-    static func sumOverMultiplier<V: KernelVector>(
-        _: V.Type, times m: Int, _ channels: Int, _ source: UnsafePointer<T>, _ target: UnsafeMutablePointer<T>,
-        _ c: inout Int
+    static func sumOverMultiplier<V: KernelVector, Out: MemoryFormat>(
+        _: V.Type, _: Out.Type, times m: Int, _ channels: Int, _ source: UnsafePointer<T>,
+        _ target: UnsafeMutablePointer<Out.Stored>, _ c: inout Int
     ) where V.Element == T {
         while c + V.laneCount <= channels {
             let p = source + c * m
@@ -154,7 +173,7 @@ extension NHWCKernels {
                 let (q1, q3) = odd0.deinterleaved(with: odd1)
                 sum = q0 + q1 + q2 + q3
             }
-            sum.store(to: target + c)
+            Out.store(sum, to: target + c)
             c += V.laneCount
         }
     }

@@ -1,4 +1,5 @@
 import DepthwiseConvolution
+import DepthwiseKernels
 import Testing
 
 /// Bit-compatibility with TensorFlow's bfloat16: the upper 16 bits of a Float, rounded to nearest even.
@@ -33,5 +34,32 @@ import Testing
         let nan = BFloat16(Float(bitPattern: 0x7F80_0001))  // a signalling NaN whose payload is in the low bits
         #expect(nan.isNaN)
         #expect(Float(nan).isNaN)
+    }
+
+    /// The kernels round whole vectors as they store them; every lane gets the bits of the
+    /// scalar rounding, for ties either way, NaNs whose low bits would carry into the exponent,
+    /// infinities, the largest Float and subnormals.
+    @Test func vectorRoundingMatchesScalarRounding() {
+        let patterns: [UInt32] = [
+            0x3F80_8000, 0x3F81_8000, 0x3F80_8001, 0x3F80_7FFF, 0xBF81_8000, 0x7F7F_FFFF, 0xFF7F_8000,
+            0x7F80_0000, 0xFF80_0000, 0x7F80_0001, 0x7FFF_FFFF, 0xFFFF_FFFF, 0x7FC0_0000, 0x0000_8000,
+            0x0001_8000, 0x8000_0000, 0x0000_0000, 0x0080_0000, 0x007F_FFFF, 0x4049_0FDB,
+        ]
+        let values = patterns.map(Float.init(bitPattern:))
+        for start in values.indices {
+            let lanes = (0..<16).map { values[(start + $0) % values.count] }
+            let expected = lanes.map(BFloat16Format.narrow)
+            #expect(stored(SIMD16(lanes)) == expected)
+            #expect(stored(SIMD8(lanes[..<8])) == Array(expected[..<8]))
+            #expect(stored(SIMD4(lanes[..<4])) == Array(expected[..<4]))
+        }
+        #expect(BFloat16Format.narrow(Float(bitPattern: 0x7FFF_FFFF)) == 0x7FFF)
+        #expect(BFloat16Format.narrow(Float(bitPattern: 0x3F81_8000)) == 0x3F82)
+    }
+
+    private func stored<V: SIMD>(_ values: V) -> [UInt16] where V.Scalar == Float {
+        var bits = [UInt16](repeating: 0, count: values.scalarCount)
+        bits.withUnsafeMutableBufferPointer { BFloat16Format.store(narrowing: values, to: $0.baseAddress!) }
+        return bits
     }
 }
