@@ -41,7 +41,6 @@ public enum Float16Format: HalfFormat {
 
     @inlinable @inline(__always)
     public static func narrow(_ value: Float) -> UInt16 { Float16(value).bitPattern }
-
 }
 
 /// bfloat16: the upper 16 bits of a `Float`.
