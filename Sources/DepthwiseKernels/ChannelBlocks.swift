@@ -53,7 +53,8 @@ public enum ChannelBlocks<F: VectorFamily> {
     /// most 1024 output pixels, whose flat dot products are short per tap. Otherwise for planes
     /// of at most 400 elements, strided planes up to about 45x45 (whose flat phases are short),
     /// and planes up to 32x32 whose rows are too short for ``NCHWKernels/convolveBands(_:_:)``
-    /// (two registers). NHWC: the filter gradient of at most 400 output pixels.
+    /// (two registers). NHWC: the filter gradient of at most 400 output pixels, unless it goes
+    /// one register of channels at a time (``NHWCKernels/sweepsByChannels(_:)``).
     @inlinable
     public static func serve(_ call: KernelRun) -> Bool {
         let g = call.geometry
@@ -67,7 +68,7 @@ public enum ChannelBlocks<F: VectorFamily> {
             small =
                 largest <= 400 || (g.strides != (1, 1) && inputPlane <= 2048)
                 || (largest <= 1024 && rowLength < 2 * F.Register.laneCount)
-        case (.nhwc, .backpropFilter): small = outputPlane <= 400
+        case (.nhwc, .backpropFilter): small = outputPlane <= 400 && !NHWCKernels<F>.sweepsByChannels(g)
         case (.nhwc, _): small = false
         }
         let blocks = max(1, blockCount(g))

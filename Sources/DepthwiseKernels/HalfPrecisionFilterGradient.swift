@@ -1,8 +1,9 @@
 extension HalfPrecisionKernels {
     /// The NHWC filter gradient on 16-bit input and output gradient, rounded into a 16-bit filter gradient.
     ///
-    /// With multiplier 1, the `Float` kernel reads both operands itself, widening each vector
-    /// as it loads it. With a multiplier above 1, each band of up to 8 output rows first widens
+    /// With multiplier 1, small images go one register of channels at a time, each image's
+    /// input widened into a padded copy; on larger images the `Float` kernel reads both operands
+    /// itself, widening each vector as it loads it. With a multiplier above 1, each band of up to 8 output rows first widens
     /// its output-gradient rows and the input rows it reads (expanded to `channels * multiplier`
     /// channels) into the thread's workspace, and the kernel sums the band there.
     @inlinable
@@ -13,7 +14,10 @@ extension HalfPrecisionKernels {
         typealias Kernels = NHWCKernels<F>
         let sums = UnsafeMutablePointer<Float>.allocate(capacity: g.filterCount)
         defer { sums.deallocate() }
-        if g.multiplier == 1 {
+        if Kernels.sweepsByChannels(g) {
+            Kernels.backpropFilterByChannels(
+                g, input: input, outputGradient: outputGradient, format: H.self, filterGradient: sums, threadCount: threadCount)
+        } else if g.multiplier == 1 {
             let operands = Kernels.FilterGradientOperands<H>(
                 input: input, firstInputRow: 0, outputGradient: outputGradient, firstOutputRow: 0)
             Kernels.backpropFilter(

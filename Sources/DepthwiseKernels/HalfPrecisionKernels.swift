@@ -5,7 +5,8 @@ import CachePrefetch
 /// The NHWC kernels read 16-bit operands themselves, widening each vector as they load it
 /// (`H` as a ``MemoryFormat``), and round each register of results as they store it. Only with
 /// a multiplier above 1 do the forward pass and the filter gradient first widen a band of rows
-/// at a time into working memory, expanding the input's channels. The NCHW computations widen
+/// at a time into working memory, expanding the input's channels; the filter gradient of small
+/// images widens each image's input into a padded copy, one register of channels at a time. The NCHW computations widen
 /// groups of channels, run the `Float` kernels on each and round its result.
 ///
 /// Either way each result is the same `Float` sum as the `Float` kernels compute, rounded once.

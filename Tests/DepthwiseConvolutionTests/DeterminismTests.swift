@@ -11,6 +11,8 @@ import Testing
         // Float16 and bfloat16 NCHW in several groups of channels per image (forward, input
         // gradient) and per batch (filter gradient), the last group ending in a partial register.
         Geometry(batch: 2, height: 40, width: 40, channels: 100, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        // The NHWC filter gradient of small images, one register of channels at a time (and a tail).
+        Geometry(batch: 3, height: 14, width: 14, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
     ]
 
     @Test(arguments: geometries, DataFormat.allCases)

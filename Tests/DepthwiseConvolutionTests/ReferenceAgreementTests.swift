@@ -120,9 +120,10 @@ import Testing
     /// in the padding finite, and infinite or NaN inputs and gradients reach only the sums they belong to.
     @Test(arguments: [1, 2], DataFormat.allCases)
     func nonFiniteValuesMatchTheReference(strides: Int, format: DataFormat) throws {
-        for multiplier in [1, 2] {
+        // 27 channels: whole registers, narrow vectors and single lanes, the NaN in a register.
+        for (channels, multiplier) in [(3, 1), (3, 2), (27, 1)] {
             let geometry = Geometry(
-                batch: 2, height: 6, width: 21, channels: 3, multiplier: multiplier, filter: HeightWidth(3),
+                batch: 2, height: 6, width: 21, channels: channels, multiplier: multiplier, filter: HeightWidth(3),
                 strides: HeightWidth(strides), padding: .same)
             try checkNonFiniteValues(geometry, format: format)
         }

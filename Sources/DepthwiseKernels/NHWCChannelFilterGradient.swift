@@ -1,0 +1,221 @@
+/// The filter gradient of NHWC tensors with multiplier 1, one register of channels at a time.
+extension NHWCKernels {
+    /// filterGradient[kh, kw, c] = sum over (n, oh, ow) of outputGradient[n, oh, ow, c] * input[n, ih, iw, c],
+    /// with ih = oh * strideH + kh * dilationH - padTop and iw likewise; multiplier 1.
+    ///
+    /// Each work item is one register of channels (the last may be narrower). For each image it
+    /// copies its channels of the input, zero-padded, into working memory (widened where `L`
+    /// holds 16-bit values), so that every tap of every output pixel reads there without a
+    /// check. Then, for a tile of up to three filter rows by five taps at a time, it keeps the
+    /// tile's sums in registers over the image's output pixels. Each sum runs over (n, oh, ow)
+    /// in order, and items read only their own channels, so the result does not depend on the
+    /// thread count.
+    @inlinable
+    static func backpropFilterByChannels<L: MemoryFormat>(
+        _ g: KernelGeometry, input: UnsafePointer<L.Stored>, outputGradient: UnsafePointer<L.Stored>, format: L.Type,
+        filterGradient: UnsafeMutablePointer<T>, threadCount: Int
+    ) {
+        let k = g.channels
+        let (registers, rest) = k.quotientAndRemainder(dividingBy: F.Register.laneCount)
+        let narrowTail = rest >= F.Narrow.laneCount ? 1 : 0
+        let singles = rest - narrowTail * F.Narrow.laneCount
+        let sweep = ChannelSweep<L>(g, input: input, outputGradient: outputGradient, filterGradient: filterGradient)
+        Parallel.forEach(registers + narrowTail + singles, threadCount: threadCount, work: g.multiplyAddCount) { items in
+            Workspace.withMemory(byteCount: sweep.paddedElements(lanes: F.Register.laneCount) * MemoryLayout<T>.stride) { memory in
+                let padded = memory.bindMemory(to: T.self, capacity: sweep.paddedElements(lanes: F.Register.laneCount))
+                for item in items {
+                    if item < registers {
+                        sweep.run(F.Register.self, channel: item * F.Register.laneCount, padded: padded)
+                    } else if item < registers + narrowTail {
+                        sweep.run(F.Narrow.self, channel: registers * F.Register.laneCount, padded: padded)
+                    } else {
+                        sweep.run(F.Single.self, channel: k - (registers + narrowTail + singles - item), padded: padded)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether ``backpropFilterByChannels(_:input:outputGradient:format:filterGradient:threadCount:)``
+    /// serves `g` better than the row kernels (measured on the suite's layers): multiplier 1 and
+    /// padded images of at most 32x32 pixels. On larger images each register of channels would
+    /// stream its lines of whole tensors from the last-level cache or memory, a pixel apart, and
+    /// strided images would copy many pixels per output pixel.
+    @inlinable
+    static func sweepsByChannels(_ g: KernelGeometry) -> Bool {
+        guard g.multiplier == 1 && g.outputHeight > 0 && g.outputWidth > 0 else { return false }
+        let padded = ChannelSweep<NativeFormat<T>>.paddedSize(g)
+        let (pixels, overflow) = padded.height.multipliedReportingOverflow(by: padded.width)
+        return !overflow && pixels <= 1024
+    }
+
+    /// A tile of filter rows and taps whose sums a kernel keeps in registers.
+    @usableFromInline
+    enum TileShape<let rows: Int, let taps: Int> {}
+
+    /// The filter gradient of one vector of channels.
+    @usableFromInline
+    struct ChannelSweep<L: MemoryFormat> {
+        @usableFromInline let g: KernelGeometry
+        @usableFromInline let input: UnsafePointer<L.Stored>
+        @usableFromInline let outputGradient: UnsafePointer<L.Stored>
+        @usableFromInline let filterGradient: UnsafeMutablePointer<T>
+        /// The rows and columns of a padded image: all that the output pixels read.
+        @usableFromInline let paddedHeight: Int
+        @usableFromInline let paddedWidth: Int
+
+        @inlinable
+        init(
+            _ g: KernelGeometry, input: UnsafePointer<L.Stored>, outputGradient: UnsafePointer<L.Stored>,
+            filterGradient: UnsafeMutablePointer<T>
+        ) {
+            (self.g, self.input, self.outputGradient, self.filterGradient) = (g, input, outputGradient, filterGradient)
+            (paddedHeight, paddedWidth) = Self.paddedSize(g)
+        }
+
+        /// The rows and columns that the output pixels read, from (-padTop, -padLeft).
+        @inlinable
+        static func paddedSize(_ g: KernelGeometry) -> (height: Int, width: Int) {
+            (
+                (g.outputHeight - 1) * g.strides.height + (g.filterHeight - 1) * g.dilations.height + 1,
+                (g.outputWidth - 1) * g.strides.width + (g.filterWidth - 1) * g.dilations.width + 1
+            )
+        }
+
+        /// The elements of a padded image of `lanes` channels.
+        @inlinable
+        func paddedElements(lanes: Int) -> Int { paddedHeight * paddedWidth * lanes }
+
+        /// filterGradient[kh, kw, channel ..< channel + V.laneCount] for every tap.
+        @inlinable
+        func run<V: KernelVector>(_: V.Type, channel c: Int, padded: UnsafeMutablePointer<T>) where V.Element == T {
+            for image in 0..<g.batch {
+                pad(V.self, image: image, channel: c, into: padded)
+                var kh = 0
+                while kh < g.filterHeight {
+                    let rows = min(3, g.filterHeight - kh)
+                    var kw = 0
+                    while kw < g.filterWidth {
+                        let taps = min(5, g.filterWidth - kw)
+                        let tile = (image, kh, kw, c, UnsafePointer(padded))
+                        switch (rows, taps) {  // constant counts, so that the sums stay in registers
+                        case (3, 5): sum(V.self, TileShape<3, 5>.self, tile)
+                        case (3, 4): sum(V.self, TileShape<3, 4>.self, tile)
+                        case (3, 3): sum(V.self, TileShape<3, 3>.self, tile)
+                        case (3, 2): sum(V.self, TileShape<3, 2>.self, tile)
+                        case (3, _): sum(V.self, TileShape<3, 1>.self, tile)
+                        case (2, 5): sum(V.self, TileShape<2, 5>.self, tile)
+                        case (2, 4): sum(V.self, TileShape<2, 4>.self, tile)
+                        case (2, 3): sum(V.self, TileShape<2, 3>.self, tile)
+                        case (2, 2): sum(V.self, TileShape<2, 2>.self, tile)
+                        case (2, _): sum(V.self, TileShape<2, 1>.self, tile)
+                        case (_, 5): sum(V.self, TileShape<1, 5>.self, tile)
+                        case (_, 4): sum(V.self, TileShape<1, 4>.self, tile)
+                        case (_, 3): sum(V.self, TileShape<1, 3>.self, tile)
+                        case (_, 2): sum(V.self, TileShape<1, 2>.self, tile)
+                        default: sum(V.self, TileShape<1, 1>.self, tile)
+                        }
+                        kw += taps
+                    }
+                    kh += rows
+                }
+            }
+            if !allFinite(lanes: V.laneCount, channel: c) { sumValidTaps(V.self, channel: c) }
+        }
+
+        /// Whether filterGradient[kh, kw, channel ..< channel + lanes] is finite for every tap.
+        @inlinable
+        func allFinite(lanes: Int, channel c: Int) -> Bool {
+            for tap in 0..<(g.filterHeight * g.filterWidth) {
+                for lane in 0..<lanes where !filterGradient[tap * g.channels + c + lane].isFinite { return false }
+            }
+            return true
+        }
+
+        /// filterGradient[kh, kw, channel ..< channel + V.laneCount] from the products of valid
+        /// taps only, in the same order. The padded sums differ only where an infinite or NaN
+        /// output gradient meets the padding's zeros (0 * inf is NaN); the sums are then no
+        /// longer finite, which is when this runs.
+        @inlinable
+        func sumValidTaps<V: KernelVector>(_: V.Type, channel c: Int) where V.Element == T {
+            let k = g.channels
+            for kh in 0..<g.filterHeight {
+                for kw in 0..<g.filterWidth {
+                    let columns = g.validOutputColumns(forFilterColumn: kw)
+                    var sum = V(broadcasting: 0)
+                    for image in 0..<g.batch {
+                        for oh in 0..<g.outputHeight where g.validFilterRows(forOutputRow: oh).contains(kh) {
+                            let ih = oh * g.strides.height + kh * g.dilations.height - g.padTop
+                            let gradients = outputGradient + (image * g.outputHeight + oh) * g.outputWidth * k + c
+                            for ow in columns {
+                                let iw = ow * g.strides.width + kw * g.dilations.width - g.padLeft
+                                let x = L.load(V.self, input + ((image * g.inputHeight + ih) * g.inputWidth + iw) * k + c)
+                                sum = sum.multiplyAdd(L.load(V.self, gradients + ow * k), x)
+                            }
+                        }
+                    }
+                    sum.store(to: filterGradient + (kh * g.filterWidth + kw) * k + c)
+                }
+            }
+        }
+
+        /// padded[pr, pc, 0 ..< V.laneCount] = input[image, pr - padTop, pc - padLeft, c ..< c + V.laneCount],
+        /// or 0 outside the input.
+        @inlinable @inline(__always)
+        func pad<V: KernelVector>(_: V.Type, image: Int, channel c: Int, into padded: UnsafeMutablePointer<T>)
+        where V.Element == T {
+            let (k, lanes) = (g.channels, V.laneCount)
+            let zero = V(broadcasting: 0)
+            let inside = max(0, min(paddedWidth, g.padLeft))..<max(0, min(paddedWidth, g.inputWidth + g.padLeft))
+            for pr in 0..<paddedHeight {
+                let ih = pr - g.padTop
+                let row = padded + pr * paddedWidth * lanes
+                guard ih >= 0 && ih < g.inputHeight else {
+                    for pc in 0..<paddedWidth { zero.store(to: row + pc * lanes) }
+                    continue
+                }
+                let source = input + ((image * g.inputHeight + ih) * g.inputWidth - g.padLeft) * k + c
+                for pc in 0..<inside.lowerBound { zero.store(to: row + pc * lanes) }
+                for pc in inside { L.load(V.self, source + pc * k).store(to: row + pc * lanes) }
+                for pc in inside.upperBound..<paddedWidth { zero.store(to: row + pc * lanes) }
+            }
+        }
+
+        /// The sums of filter rows kh ..< kh + rowCount, taps kw ..< kw + tapCount, channels
+        /// from c, added over one padded image's output pixels.
+        @inlinable
+        func sum<V: KernelVector, let rowCount: Int, let tapCount: Int>(
+            _: V.Type, _: TileShape<rowCount, tapCount>.Type,
+            _ tile: (image: Int, kh: Int, kw: Int, c: Int, padded: UnsafePointer<T>)
+        ) where V.Element == T {
+            let (k, lanes) = (g.channels, V.laneCount)
+            let (columnStep, tapStep) = (g.strides.width * lanes, g.dilations.width * lanes)
+            func tap(_ r: Int, _ t: Int) -> UnsafeMutablePointer<T> {
+                filterGradient + ((tile.kh + r) * g.filterWidth + tile.kw + t) * k + tile.c
+            }
+            var s = InlineArray<15, V>(repeating: V(broadcasting: 0))
+            if tile.image > 0 {
+                for r in 0..<rowCount {
+                    for t in 0..<tapCount { s[r * 5 + t] = V(loading: tap(r, t)) }
+                }
+            }
+            for oh in 0..<g.outputHeight {
+                let gradients = outputGradient + (tile.image * g.outputHeight + oh) * g.outputWidth * k + tile.c
+                // Tile row r's tap 0 for output column 0.
+                let (top, left) = (oh * g.strides.height + tile.kh * g.dilations.height, tile.kw * g.dilations.width)
+                let row = { (r: Int) in tile.padded + ((top + r * g.dilations.height) * paddedWidth + left) * lanes }
+                let inputs: InlineArray<3, UnsafePointer<T>> = [row(0), row(min(1, rowCount - 1)), row(rowCount - 1)]
+                for ow in 0..<g.outputWidth {
+                    let gradient = L.load(V.self, gradients + ow * k)
+                    for r in 0..<rowCount {
+                        let x = inputs[r] + ow * columnStep
+                        for t in 0..<tapCount { s[r * 5 + t] = s[r * 5 + t].multiplyAdd(gradient, V(loading: x + t * tapStep)) }
+                    }
+                }
+            }
+            for r in 0..<rowCount {
+                for t in 0..<tapCount { s[r * 5 + t].store(to: tap(r, t)) }
+            }
+        }
+    }
+}
