@@ -1,11 +1,12 @@
 extension HalfPrecisionKernels {
     /// The NHWC filter gradient on 16-bit input and output gradient, rounded into a 16-bit filter gradient.
     ///
-    /// With multiplier 1, small images go one register of channels at a time, each image's
-    /// input widened into a padded copy; on larger images the `Float` kernel reads both operands
-    /// itself, widening each vector as it loads it. With a multiplier above 1, each band of up to 8 output rows first widens
-    /// its output-gradient rows and the input rows it reads (expanded to `channels * multiplier`
-    /// channels) into the thread's workspace, and the kernel sums the band there.
+    /// Small images go one register of channels at a time, each image's input widened into a
+    /// padded copy. On larger images with multiplier 1, the `Float` kernel reads both operands
+    /// itself, widening each vector as it loads it. With a multiplier above 1, each band of up
+    /// to 8 output rows first widens its output-gradient rows and the input rows it reads
+    /// (expanded to `channels * multiplier` channels) into the thread's workspace, and the
+    /// kernel sums the band there.
     @inlinable
     static func backpropFilter(
         _ g: KernelGeometry, input: UnsafePointer<UInt16>, outputGradient: UnsafePointer<UInt16>,

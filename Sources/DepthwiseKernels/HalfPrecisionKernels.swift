@@ -6,8 +6,9 @@ import CachePrefetch
 /// (`H` as a ``MemoryFormat``), and round each register of results as they store it. Only with
 /// a multiplier above 1 do the forward pass and the filter gradient first widen a band of rows
 /// at a time into working memory, expanding the input's channels; the filter gradient of small
-/// images widens each image's input into a padded copy, one register of channels at a time. The NCHW computations widen
-/// groups of channels, run the `Float` kernels on each and round its result.
+/// images widens each image's input into a padded copy, one register of channels at a time.
+/// The NCHW computations widen groups of channels, run the `Float` kernels on each and round
+/// its result.
 ///
 /// Either way each result is the same `Float` sum as the `Float` kernels compute, rounded once.
 public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar == Float {

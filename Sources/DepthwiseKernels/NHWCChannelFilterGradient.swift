@@ -1,12 +1,12 @@
-/// The filter gradient of NHWC tensors with multiplier 1, one register of channels at a time.
+/// The filter gradient of NHWC tensors of small images, one register of output channels at a time.
 extension NHWCKernels {
-    /// filterGradient[kh, kw, c] = sum over (n, oh, ow) of outputGradient[n, oh, ow, c] * input[n, ih, iw, c],
-    /// with ih = oh * strideH + kh * dilationH - padTop and iw likewise; multiplier 1.
+    /// filterGradient[kh, kw, j] = sum over (n, oh, ow) of outputGradient[n, oh, ow, j] * input[n, ih, iw, j / M],
+    /// with ih = oh * strideH + kh * dilationH - padTop and iw likewise, for output channels j = c*M + q.
     ///
-    /// Each work item is one register of channels (the last may be narrower). For each image it
-    /// copies its channels of the input, zero-padded, into working memory (widened where `L`
-    /// holds 16-bit values), so that every tap of every output pixel reads there without a
-    /// check. Then, for a tile of up to three filter rows by five taps at a time, it keeps the
+    /// Each work item is one register of output channels (the last may be narrower). For each
+    /// image it copies the input channels they read, zero-padded, into working memory (each
+    /// repeated M times; widened where `L` holds 16-bit values), so that every tap of every
+    /// output pixel reads there without a check. Then, for a tile of up to three filter rows by five taps at a time, it keeps the
     /// tile's sums in registers over the image's output pixels. Each sum runs over (n, oh, ow)
     /// in order, and items read only their own channels, so the result does not depend on the
     /// thread count.
@@ -15,7 +15,7 @@ extension NHWCKernels {
         _ g: KernelGeometry, input: UnsafePointer<L.Stored>, outputGradient: UnsafePointer<L.Stored>, format: L.Type,
         filterGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
-        let k = g.channels
+        let k = g.outputChannels
         let (registers, rest) = k.quotientAndRemainder(dividingBy: F.Register.laneCount)
         let narrowTail = rest >= F.Narrow.laneCount ? 1 : 0
         let singles = rest - narrowTail * F.Narrow.laneCount
@@ -37,13 +37,13 @@ extension NHWCKernels {
     }
 
     /// Whether ``backpropFilterByChannels(_:input:outputGradient:format:filterGradient:threadCount:)``
-    /// serves `g` better than the row kernels (measured on the suite's layers): multiplier 1 and
-    /// padded images of at most 32x32 pixels. On larger images each register of channels would
+    /// serves `g` better than the row kernels (measured on the suite's layers): padded images of
+    /// at most 32x32 pixels. On larger images each register of channels would
     /// stream its lines of whole tensors from the last-level cache or memory, a pixel apart, and
     /// strided images would copy many pixels per output pixel.
     @inlinable
     static func sweepsByChannels(_ g: KernelGeometry) -> Bool {
-        guard g.multiplier == 1 && g.outputHeight > 0 && g.outputWidth > 0 else { return false }
+        guard g.outputHeight > 0 && g.outputWidth > 0 else { return false }
         let padded = ChannelSweep<NativeFormat<T>>.paddedSize(g)
         let (pixels, overflow) = padded.height.multipliedReportingOverflow(by: padded.width)
         return !overflow && pixels <= 1024
@@ -120,51 +120,56 @@ extension NHWCKernels {
                     kh += rows
                 }
             }
-            if !allFinite(lanes: V.laneCount, channel: c) { sumValidTaps(V.self, channel: c) }
+            if !allFinite(V.self, channel: c) { sumValidTaps(lanes: V.laneCount, channel: c) }
         }
 
-        /// Whether filterGradient[kh, kw, channel ..< channel + lanes] is finite for every tap.
+        /// Whether filterGradient[kh, kw, channel ..< channel + V.laneCount] is finite for every
+        /// tap: the sum of each times 0, which is NaN where one is infinite or NaN.
         @inlinable
-        func allFinite(lanes: Int, channel c: Int) -> Bool {
+        func allFinite<V: KernelVector>(_: V.Type, channel c: Int) -> Bool where V.Element == T {
+            let zero = V(broadcasting: 0)
+            var products = zero
             for tap in 0..<(g.filterHeight * g.filterWidth) {
-                for lane in 0..<lanes where !filterGradient[tap * g.channels + c + lane].isFinite { return false }
+                products = products.multiplyAdd(V(loading: filterGradient + tap * g.outputChannels + c), zero)
             }
-            return true
+            return products.laneSum().isFinite
         }
 
-        /// filterGradient[kh, kw, channel ..< channel + V.laneCount] from the products of valid
-        /// taps only, in the same order. The padded sums differ only where an infinite or NaN
-        /// output gradient meets the padding's zeros (0 * inf is NaN); the sums are then no
-        /// longer finite, which is when this runs.
+        /// filterGradient[kh, kw, channel ..< channel + lanes] from the products of valid taps
+        /// only, in the same order, lane by lane. The padded sums differ only where an infinite
+        /// or NaN output gradient meets the padding's zeros (0 * inf is NaN); the sums are then
+        /// no longer finite, which is when this runs.
         @inlinable
-        func sumValidTaps<V: KernelVector>(_: V.Type, channel c: Int) where V.Element == T {
-            let k = g.channels
-            for kh in 0..<g.filterHeight {
-                for kw in 0..<g.filterWidth {
-                    let columns = g.validOutputColumns(forFilterColumn: kw)
-                    var sum = V(broadcasting: 0)
-                    for image in 0..<g.batch {
-                        for oh in 0..<g.outputHeight where g.validFilterRows(forOutputRow: oh).contains(kh) {
-                            let ih = oh * g.strides.height + kh * g.dilations.height - g.padTop
-                            let gradients = outputGradient + (image * g.outputHeight + oh) * g.outputWidth * k + c
-                            for ow in columns {
-                                let iw = ow * g.strides.width + kw * g.dilations.width - g.padLeft
-                                let x = L.load(V.self, input + ((image * g.inputHeight + ih) * g.inputWidth + iw) * k + c)
-                                sum = sum.multiplyAdd(L.load(V.self, gradients + ow * k), x)
+        func sumValidTaps(lanes: Int, channel: Int) {
+            let k = g.outputChannels
+            for c in channel..<(channel + lanes) {
+                for kh in 0..<g.filterHeight {
+                    for kw in 0..<g.filterWidth {
+                        let columns = g.validOutputColumns(forFilterColumn: kw)
+                        var sum = F.Single(broadcasting: 0)
+                        for image in 0..<g.batch {
+                            for oh in 0..<g.outputHeight where g.validFilterRows(forOutputRow: oh).contains(kh) {
+                                let ih = oh * g.strides.height + kh * g.dilations.height - g.padTop
+                                let gradients = outputGradient + (image * g.outputHeight + oh) * g.outputWidth * k + c
+                                for ow in columns {
+                                    let iw = ow * g.strides.width + kw * g.dilations.width - g.padLeft
+                                    let x = input + ((image * g.inputHeight + ih) * g.inputWidth + iw) * g.channels + c / g.multiplier
+                                    sum = sum.multiplyAdd(L.load(F.Single.self, gradients + ow * k), L.load(F.Single.self, x))
+                                }
                             }
                         }
+                        sum.store(to: filterGradient + (kh * g.filterWidth + kw) * k + c)
                     }
-                    sum.store(to: filterGradient + (kh * g.filterWidth + kw) * k + c)
                 }
             }
         }
 
-        /// padded[pr, pc, 0 ..< V.laneCount] = input[image, pr - padTop, pc - padLeft, c ..< c + V.laneCount],
-        /// or 0 outside the input.
+        /// padded[pr, pc, i] = input[image, pr - padTop, pc - padLeft, (c + i) / multiplier] for
+        /// i in 0 ..< V.laneCount, or 0 outside the input.
         @inlinable @inline(__always)
         func pad<V: KernelVector>(_: V.Type, image: Int, channel c: Int, into padded: UnsafeMutablePointer<T>)
         where V.Element == T {
-            let (k, lanes) = (g.channels, V.laneCount)
+            let (k, m, lanes) = (g.channels, g.multiplier, V.laneCount)
             let zero = V(broadcasting: 0)
             let inside = max(0, min(paddedWidth, g.padLeft))..<max(0, min(paddedWidth, g.inputWidth + g.padLeft))
             for pr in 0..<paddedHeight {
@@ -174,10 +179,35 @@ extension NHWCKernels {
                     for pc in 0..<paddedWidth { zero.store(to: row + pc * lanes) }
                     continue
                 }
-                let source = input + ((image * g.inputHeight + ih) * g.inputWidth - g.padLeft) * k + c
+                let source = input + ((image * g.inputHeight + ih) * g.inputWidth - g.padLeft) * k
                 for pc in 0..<inside.lowerBound { zero.store(to: row + pc * lanes) }
-                for pc in inside { L.load(V.self, source + pc * k).store(to: row + pc * lanes) }
+                switch m {  // constant multipliers, whose repeated lanes compile to shuffles
+                case 1: for pc in inside { L.load(V.self, source + pc * k + c).store(to: row + pc * lanes) }
+                case 2: expand(V.self, times: 2, inside, from: source + c / 2, into: row)
+                case 4: expand(V.self, times: 4, inside, from: source + c / 4, into: row)
+                default: expand(V.self, times: m, inside, from: source, firstChannel: c, into: row)
+                }
                 for pc in inside.upperBound..<paddedWidth { zero.store(to: row + pc * lanes) }
+            }
+        }
+
+        /// row[pc, i] = source[pc * channels + (firstChannel + i) / m] for the pixels `pixels`.
+        @inlinable @inline(__always)
+        func expand<V: KernelVector>(
+            _: V.Type, times m: Int, _ pixels: Range<Int>, from source: UnsafePointer<L.Stored>, firstChannel: Int = 0,
+            into row: UnsafeMutablePointer<T>
+        ) where V.Element == T {
+            let lanes = V.laneCount
+            // The pixels whose vector loads stay inside the input, for T elements.
+            let end = input + g.inputCount
+            for pc in pixels {
+                let pixel = source + pc * g.channels
+                if L.self == NativeFormat<T>.self && firstChannel == 0 && pixel + lanes <= end {
+                    let elements = UnsafeRawPointer(pixel).assumingMemoryBound(to: T.self)
+                    V(loadingRepeating: elements, times: m).store(to: row + pc * lanes)
+                } else {
+                    for i in 0..<lanes { L.load(F.Single.self, pixel + (firstChannel + i) / m).store(to: row + pc * lanes + i) }
+                }
             }
         }
 
@@ -188,7 +218,7 @@ extension NHWCKernels {
             _: V.Type, _: TileShape<rowCount, tapCount>.Type,
             _ tile: (image: Int, kh: Int, kw: Int, c: Int, padded: UnsafePointer<T>)
         ) where V.Element == T {
-            let (k, lanes) = (g.channels, V.laneCount)
+            let (k, lanes) = (g.outputChannels, V.laneCount)
             let (columnStep, tapStep) = (g.strides.width * lanes, g.dilations.width * lanes)
             func tap(_ r: Int, _ t: Int) -> UnsafeMutablePointer<T> {
                 filterGradient + ((tile.kh + r) * g.filterWidth + tile.kw + t) * k + tile.c

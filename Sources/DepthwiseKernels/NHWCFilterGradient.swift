@@ -9,20 +9,20 @@ extension NHWCKernels {
 
     /// filterGradient[kh, kw, c*M + q] = sum over (n, oh, ow) of outputGradient[n, oh, ow, c*M + q] * input[n, ih, iw, c]
     ///
-    /// Small images with multiplier 1 go one register of channels at a time
-    /// (``sweepsByChannels(_:)``); the others by rows of all channels. With a multiplier above 1,
-    /// each band of up to 8 output rows first expands the input rows it reads into working memory.
+    /// Small images go one register of channels at a time (``sweepsByChannels(_:)``); the others
+    /// by rows of all channels. There, with a multiplier above 1, each band of up to 8 output rows
+    /// first expands the input rows it reads into working memory.
     @inlinable
     public static func backpropFilter(
         _ g: KernelGeometry, input: UnsafePointer<T>, outputGradient: UnsafePointer<T>,
         filterGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
+        if sweepsByChannels(g) {
+            return backpropFilterByChannels(
+                g, input: input, outputGradient: outputGradient, format: NativeFormat<T>.self, filterGradient: filterGradient,
+                threadCount: threadCount)
+        }
         guard g.multiplier > 1 else {
-            if sweepsByChannels(g) {
-                return backpropFilterByChannels(
-                    g, input: input, outputGradient: outputGradient, format: NativeFormat<T>.self, filterGradient: filterGradient,
-                    threadCount: threadCount)
-            }
             let operands = FilterGradientOperands<NativeFormat<T>>(
                 input: input, firstInputRow: 0, outputGradient: outputGradient, firstOutputRow: 0)
             return backpropFilter(

@@ -13,6 +13,7 @@ import Testing
         Geometry(batch: 2, height: 40, width: 40, channels: 100, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
         // The NHWC filter gradient of small images, one register of channels at a time (and a tail).
         Geometry(batch: 3, height: 14, width: 14, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        Geometry(batch: 2, height: 9, width: 11, channels: 19, multiplier: 2, filter: HeightWidth(3), strides: 1, padding: .same),
     ]
 
     @Test(arguments: geometries, DataFormat.allCases)
