@@ -179,34 +179,38 @@ extension NHWCKernels {
                     for pc in 0..<paddedWidth { zero.store(to: row + pc * lanes) }
                     continue
                 }
-                let source = input + ((image * g.inputHeight + ih) * g.inputWidth - g.padLeft) * k
+                // The offset of column pc = 0 (negative where it lies in the padding).
+                let origin = ((image * g.inputHeight + ih) * g.inputWidth - g.padLeft) * k
                 for pc in 0..<inside.lowerBound { zero.store(to: row + pc * lanes) }
                 switch m {  // constant multipliers, whose repeated lanes compile to shuffles
-                case 1: for pc in inside { L.load(V.self, source + pc * k + c).store(to: row + pc * lanes) }
-                case 2: expand(V.self, times: 2, inside, from: source + c / 2, into: row)
-                case 4: expand(V.self, times: 4, inside, from: source + c / 4, into: row)
-                default: expand(V.self, times: m, inside, from: source, firstChannel: c, into: row)
+                case 1: for pc in inside { L.load(V.self, input + (origin + pc * k + c)).store(to: row + pc * lanes) }
+                case 2: expand(V.self, times: 2, inside, from: origin + c / 2, into: row)
+                case 4: expand(V.self, times: 4, inside, from: origin + c / 4, into: row)
+                default: expand(V.self, times: m, inside, from: origin, firstChannel: c, into: row)
                 }
                 for pc in inside.upperBound..<paddedWidth { zero.store(to: row + pc * lanes) }
             }
         }
 
-        /// row[pc, i] = source[pc * channels + (firstChannel + i) / m] for the pixels `pixels`.
+        /// row[pc, i] = input[origin + pc * channels + (firstChannel + i) / m] for the pixels `pixels`.
+        ///
+        /// A whole vector load and shuffles where the elements are `T` and the load stays inside
+        /// the input; lane by lane otherwise.
         @inlinable @inline(__always)
         func expand<V: KernelVector>(
-            _: V.Type, times m: Int, _ pixels: Range<Int>, from source: UnsafePointer<L.Stored>, firstChannel: Int = 0,
+            _: V.Type, times m: Int, _ pixels: Range<Int>, from origin: Int, firstChannel: Int = 0,
             into row: UnsafeMutablePointer<T>
         ) where V.Element == T {
             let lanes = V.laneCount
-            // The pixels whose vector loads stay inside the input, for T elements.
-            let end = input + g.inputCount
             for pc in pixels {
-                let pixel = source + pc * g.channels
-                if L.self == NativeFormat<T>.self && firstChannel == 0 && pixel + lanes <= end {
-                    let elements = UnsafeRawPointer(pixel).assumingMemoryBound(to: T.self)
+                let pixel = origin + pc * g.channels
+                if L.self == NativeFormat<T>.self && firstChannel == 0 && pixel + lanes <= g.inputCount {
+                    let elements = UnsafeRawPointer(input + pixel).assumingMemoryBound(to: T.self)
                     V(loadingRepeating: elements, times: m).store(to: row + pc * lanes)
                 } else {
-                    for i in 0..<lanes { L.load(F.Single.self, pixel + (firstChannel + i) / m).store(to: row + pc * lanes + i) }
+                    for i in 0..<lanes {
+                        L.load(F.Single.self, input + (pixel + (firstChannel + i) / m)).store(to: row + pc * lanes + i)
+                    }
                 }
             }
         }
