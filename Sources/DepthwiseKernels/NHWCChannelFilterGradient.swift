@@ -21,8 +21,10 @@ extension NHWCKernels {
         let singles = rest - narrowTail * F.Narrow.laneCount
         let sweep = ChannelSweep<L>(g, input: input, outputGradient: outputGradient, filterGradient: filterGradient)
         Parallel.forEach(registers + narrowTail + singles, threadCount: threadCount, work: g.multiplyAddCount) { items in
-            Workspace.withMemory(byteCount: sweep.paddedElements(lanes: F.Register.laneCount) * MemoryLayout<T>.stride) { memory in
-                let padded = memory.bindMemory(to: T.self, capacity: sweep.paddedElements(lanes: F.Register.laneCount))
+            // A padded image of up to a register of channels.
+            let elements = sweep.paddedHeight * sweep.paddedWidth * F.Register.laneCount
+            Workspace.withMemory(byteCount: elements * MemoryLayout<T>.stride) { memory in
+                let padded = memory.bindMemory(to: T.self, capacity: elements)
                 for item in items {
                     if item < registers {
                         sweep.run(F.Register.self, channel: item * F.Register.laneCount, padded: padded)
@@ -44,9 +46,18 @@ extension NHWCKernels {
     @inlinable
     static func sweepsByChannels(_ g: KernelGeometry) -> Bool {
         guard g.outputHeight > 0 && g.outputWidth > 0 else { return false }
-        let padded = ChannelSweep<NativeFormat<T>>.paddedSize(g)
+        let padded = paddedImageSize(g)
         let (pixels, overflow) = padded.height.multipliedReportingOverflow(by: padded.width)
         return !overflow && pixels <= 1024
+    }
+
+    /// The rows and columns that the output pixels read, from (-padTop, -padLeft).
+    @inlinable
+    static func paddedImageSize(_ g: KernelGeometry) -> (height: Int, width: Int) {
+        (
+            (g.outputHeight - 1) * g.strides.height + (g.filterHeight - 1) * g.dilations.height + 1,
+            (g.outputWidth - 1) * g.strides.width + (g.filterWidth - 1) * g.dilations.width + 1
+        )
     }
 
     /// A tile of filter rows and taps whose sums a kernel keeps in registers.
@@ -70,21 +81,8 @@ extension NHWCKernels {
             filterGradient: UnsafeMutablePointer<T>
         ) {
             (self.g, self.input, self.outputGradient, self.filterGradient) = (g, input, outputGradient, filterGradient)
-            (paddedHeight, paddedWidth) = Self.paddedSize(g)
+            (paddedHeight, paddedWidth) = paddedImageSize(g)
         }
-
-        /// The rows and columns that the output pixels read, from (-padTop, -padLeft).
-        @inlinable
-        static func paddedSize(_ g: KernelGeometry) -> (height: Int, width: Int) {
-            (
-                (g.outputHeight - 1) * g.strides.height + (g.filterHeight - 1) * g.dilations.height + 1,
-                (g.outputWidth - 1) * g.strides.width + (g.filterWidth - 1) * g.dilations.width + 1
-            )
-        }
-
-        /// The elements of a padded image of `lanes` channels.
-        @inlinable
-        func paddedElements(lanes: Int) -> Int { paddedHeight * paddedWidth * lanes }
 
         /// filterGradient[kh, kw, channel ..< channel + V.laneCount] for every tap.
         @inlinable
