@@ -51,10 +51,9 @@ public enum ChannelBlocks<F: VectorFamily> {
     /// Whether blocks serve `call` better than the whole-tensor kernels (measured on the suite's
     /// layers), and a block's tensors fit the workspace. NCHW: for the filter gradient of at
     /// most 1024 output pixels, whose flat dot products are short per tap. Otherwise for planes
-    /// of at most 400 elements, strided planes up to about 45x45 (whose flat phases are short),
-    /// and planes up to 32x32 whose rows are too short for ``NCHWKernels/convolveBands(_:_:)``
-    /// (two registers). NHWC: the filter gradient of at most 400 output pixels, unless it goes
-    /// one register of channels at a time (``NHWCKernels/sweepsByChannels(_:)``).
+    /// of at most 400 elements and strided planes up to about 45x45 (whose flat phases are
+    /// short). NHWC: the filter gradient of at most 400 output pixels, unless it goes one
+    /// register of channels at a time (``NHWCKernels/sweepsByChannels(_:)``).
     @inlinable
     public static func serve(_ call: KernelRun) -> Bool {
         let g = call.geometry
@@ -63,11 +62,7 @@ public enum ChannelBlocks<F: VectorFamily> {
         switch (call.layout, call.operation) {
         case (.nchw, .backpropFilter): small = outputPlane <= 1024
         case (.nchw, .forward), (.nchw, .backpropInput):
-            let largest = max(inputPlane, outputPlane)
-            let rowLength = max(g.inputWidth, g.outputWidth) + (g.filterWidth - 1) * g.dilations.width
-            small =
-                largest <= 400 || (g.strides != (1, 1) && inputPlane <= 2048)
-                || (largest <= 1024 && rowLength < 2 * F.Register.laneCount)
+            small = max(inputPlane, outputPlane) <= 400 || (g.strides != (1, 1) && inputPlane <= 2048)
         case (.nhwc, .backpropFilter): small = outputPlane <= 400 && !NHWCKernels<F>.sweepsByChannels(g)
         case (.nhwc, _): small = false
         }

@@ -69,6 +69,7 @@ struct FlatPlane {
     @inlinable
     func fill<F: VectorFamily>(_: F.Type, _ phases: UnsafeMutablePointer<F.Scalar>, from plane: UnsafePointer<F.Scalar>) {
         let sw = g.strides.width
+        if phaseCount == 1 { return fillOnePhase(F.self, phases, from: plane) }
         if sw == 2 { return fillColumnPairs(F.self, phases, from: plane) }
         for pw in 0..<sw {
             let columns = inputColumns(phase: pw)
@@ -78,6 +79,23 @@ struct FlatPlane {
                 copyColumns(F.self, columns.count, from: plane + (row + first), to: phases + (phaseRow + target))
             }
         }
+    }
+
+    /// ``fill(_:_:from:)`` for unit strides: consecutive input rows into consecutive rows of
+    /// the one phase.
+    @inlinable
+    func fillOnePhase<F: VectorFamily>(
+        _: F.Type, _ phases: UnsafeMutablePointer<F.Scalar>, from plane: UnsafePointer<F.Scalar>
+    ) {
+        let columns = inputColumns(phase: 0)
+        let firstRow = min(g.inputHeight, max(0, -g.padTop))
+        let rowCount = min(g.inputHeight, phaseRows - g.padTop) - firstRow
+        guard !columns.isEmpty && rowCount > 0 else { return }
+        let source = firstRow * g.inputWidth + columns.lowerBound - g.padLeft
+        let target = (firstRow + g.padTop) * pitch + columns.lowerBound
+        Self.copyRows(
+            F.self, rowCount, of: columns.count, from: plane + source, pitch: g.inputWidth,
+            within: g.inputHeight * g.inputWidth - source, to: phases + target, pitch: pitch, within: phaseSize - target)
     }
 
     /// ``fill(_:_:from:)`` for column stride 2, reading each input row once: phase (ph, 0) row
@@ -164,12 +182,12 @@ struct FlatPlane {
 extension FlatPlane {
     /// flat[oh * pitch + ow] = gradient[oh, ow] for the output's rows and columns: the output
     /// gradient laid out like the flat convolution's result. Every other flat position must be
-    /// zero; the fills never write them, so a buffer zeroed once serves every plane.
+    /// zero; the fills leave them zero, so a buffer zeroed once serves every plane.
     @inlinable
     func fillFlat<F: VectorFamily>(_: F.Type, _ flat: UnsafeMutablePointer<F.Scalar>, from gradient: UnsafePointer<F.Scalar>) {
-        for oh in 0..<g.outputHeight {
-            Self.copy(F.self, g.outputWidth, from: gradient + oh * g.outputWidth, to: flat + oh * pitch, adding: false)
-        }
+        Self.copyRows(
+            F.self, g.outputHeight, of: g.outputWidth, from: gradient, pitch: g.outputWidth,
+            within: g.outputHeight * g.outputWidth, to: flat, pitch: pitch, within: flatCount)
     }
 
     /// output[oh, ow] = flat[oh * pitch + ow], or += where `adding`: the convolution's result
@@ -178,8 +196,47 @@ extension FlatPlane {
     func copyRows<F: VectorFamily>(
         _: F.Type, _ flat: UnsafePointer<F.Scalar>, to output: UnsafeMutablePointer<F.Scalar>, adding: Bool
     ) {
+        if !adding {
+            return Self.copyRows(
+                F.self, g.outputHeight, of: g.outputWidth, from: flat, pitch: pitch, within: flatCount, to: output,
+                pitch: g.outputWidth, within: g.outputHeight * g.outputWidth)
+        }
         for oh in 0..<g.outputHeight {
             Self.copy(F.self, g.outputWidth, from: flat + oh * pitch, to: output + oh * g.outputWidth, adding: adding)
+        }
+    }
+
+    /// target[r * targetPitch + j] = source[r * sourcePitch + j] for r in 0..<rows, j in 0..<count.
+    ///
+    /// Rows of at most two registers, whose tails would take most of the copy in narrow
+    /// vectors and single lanes, go in order as whole registers, the lanes past the row stored
+    /// as zeros, while those registers stay within the first `sourceCount` elements of `source`
+    /// and `targetCount` of `target`. So the positions up to a register past each row must be
+    /// padding (zero) or belong to a later row. The rest go by ``copy(_:_:from:to:adding:)``.
+    @inlinable
+    static func copyRows<F: VectorFamily>(
+        _: F.Type, _ rows: Int, of count: Int, from source: UnsafePointer<F.Scalar>, pitch sourcePitch: Int,
+        within sourceCount: Int, to target: UnsafeMutablePointer<F.Scalar>, pitch targetPitch: Int, within targetCount: Int
+    ) {
+        typealias R = F.Register
+        guard count > 0 else { return }
+        let lanes = R.laneCount
+        let registers = (count + lanes - 1) / lanes
+        let (span, last) = (registers * lanes, (registers - 1) * lanes)
+        var r = 0
+        while registers <= 2 && r < rows && r * sourcePitch + span <= sourceCount && r * targetPitch + span <= targetCount {
+            let (from, to) = (source + r * sourcePitch, target + r * targetPitch)
+            var i = 0
+            while i < last {
+                R(loading: from + i).store(to: to + i)
+                i += lanes
+            }
+            R(loading: from + last).keepingLanes(below: count - last).store(to: to + last)
+            r += 1
+        }
+        while r < rows {
+            copy(F.self, count, from: source + r * sourcePitch, to: target + r * targetPitch, adding: false)
+            r += 1
         }
     }
 
@@ -225,7 +282,7 @@ struct FlatScratch<T: KernelScalar> {
     }
 
     /// Carves the parts out of `memory` (``byteCount(_:)`` bytes, 64-byte aligned), zeroes
-    /// the phases (whose padding the fills never write) and computes the tap offsets.
+    /// the phases (whose padding the fills leave zero) and computes the tap offsets.
     @inlinable
     init(_ layout: FlatPlane, memory: UnsafeMutableRawPointer) {
         let phaseCount = layout.phaseCount * layout.phaseSize

@@ -20,6 +20,8 @@ public protocol KernelVector {
     /// Lane i = pointer[i / m]: each element `m` times. Reads `laneCount` elements.
     init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int)
     func store(to pointer: UnsafeMutablePointer<Element>)
+    /// Lanes `count` and above set to zero, the others kept.
+    func keepingLanes(below count: Int) -> Self
     /// Stores the lanes rounded to `laneCount` 16-bit values of format `H`.
     func store<H: HalfFormat>(narrowingTo pointer: UnsafeMutablePointer<UInt16>, _ format: H.Type)
     /// The lanes of `self` and `other` alternating, self[0], other[0], self[1], other[1], ...,
@@ -78,6 +80,7 @@ public struct Lane<Element: KernelScalar, Rounding: MultiplyAddRounding>: Kernel
         value = pointer.pointee
     }
     @inlinable @inline(__always) public func store(to pointer: UnsafeMutablePointer<Element>) { pointer.pointee = value }
+    @inlinable @inline(__always) public func keepingLanes(below count: Int) -> Self { count > 0 ? self : Self(value: 0) }
     @inlinable @inline(__always) public func store<H: HalfFormat>(narrowingTo pointer: UnsafeMutablePointer<UInt16>, _ format: H.Type) {
         pointer.pointee = H.narrow(Float(value))
     }

@@ -33,11 +33,7 @@ public enum NCHWKernels<F: VectorFamily> {
                     layout.fill(F.self, scratch.phases, from: input + item * g.inputHeight * g.inputWidth)
                     for q in 0..<g.multiplier {
                         let plane = n * g.outputChannels + c * g.multiplier + q
-                        for tap in 0..<layout.tapCount {
-                            let (kh, kw) = tap.quotientAndRemainder(dividingBy: g.filterWidth)
-                            scratch.weights[tap] = filter[g.filterOffset(kh, kw, c, q)]
-                        }
-                        guard isFinite(scratch.weights, count: layout.tapCount) else {
+                        guard setWeights(g, c: c, q: q, filter, scratch.weights) else {
                             forwardPlane(g, plane, input, filter, output)
                             continue
                         }
@@ -47,6 +43,15 @@ public enum NCHWKernels<F: VectorFamily> {
                 }
             }
         }
+    }
+
+    /// weights[kh * KW + kw] = filter[kh, kw, c, q] for every tap; returns whether all are finite.
+    @inlinable
+    static func setWeights(_ g: KernelGeometry, c: Int, q: Int, _ filter: UnsafePointer<T>, _ weights: UnsafeMutablePointer<T>) -> Bool {
+        let (taps, tapStride) = (g.filterHeight * g.filterWidth, g.channels * g.multiplier)
+        let first = filter + (c * g.multiplier + q)
+        for tap in 0..<taps { weights[tap] = first[tap * tapStride] }
+        return isFinite(weights, count: taps)
     }
 
     /// filterGradient[kh, kw, c, q] = sum over (n, oh, ow) of outputGradient[n, c*M + q, oh, ow] * input[n, c, ih, iw]
@@ -162,46 +167,46 @@ public enum NCHWKernels<F: VectorFamily> {
     /// flat[o] = sum over `taps` t, in order, of weights[t] * phases[offsets[t] + o], for o in 0..<count
     /// (whole registers)
     ///
-    /// Eight registers of positions at a time, whose sums are independent, then one at a time.
+    /// Blocks of eight registers of positions, whose sums are independent (four, two or one
+    /// where there are fewer). The last block ends at `count`, overlapping the one before,
+    /// whose sums it computes again, to the same bits.
     @inlinable
     static func convolve(
         taps: Range<Int>, _ weights: UnsafePointer<T>, _ offsets: UnsafePointer<Int>, _ phases: UnsafePointer<T>,
         count: Int, into flat: UnsafeMutablePointer<T>
     ) {
+        let lanes = F.Register.laneCount
+        if count >= 8 * lanes {
+            convolve(RegisterBlock<8>.self, taps: taps, weights, offsets, phases, count: count, into: flat)
+        } else if count >= 4 * lanes {
+            convolve(RegisterBlock<4>.self, taps: taps, weights, offsets, phases, count: count, into: flat)
+        } else if count >= 2 * lanes {
+            convolve(RegisterBlock<2>.self, taps: taps, weights, offsets, phases, count: count, into: flat)
+        } else if count > 0 {
+            convolve(RegisterBlock<1>.self, taps: taps, weights, offsets, phases, count: count, into: flat)
+        }
+    }
+
+    /// ``convolve(taps:_:_:_:count:into:)`` in blocks of `n` registers (`count` at least one block).
+    @inlinable @inline(__always)
+    static func convolve<let n: Int>(
+        _: RegisterBlock<n>.Type, taps: Range<Int>, _ weights: UnsafePointer<T>, _ offsets: UnsafePointer<Int>,
+        _ phases: UnsafePointer<T>, count: Int, into flat: UnsafeMutablePointer<T>
+    ) {
         typealias R = F.Register
-        let lanes = R.laneCount
+        let (lanes, block) = (R.laneCount, n * R.laneCount)
         var o = 0
-        while o + 8 * lanes <= count {
-            var (s0, s1, s2, s3) = (R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0))
-            var (s4, s5, s6, s7) = (s0, s1, s2, s3)
+        while true {
+            o = min(o, count - block)
+            var sums = InlineArray<n, R>(repeating: R(broadcasting: 0))
             for t in taps {
                 let w = R(broadcasting: weights[t])
                 let p = phases + (offsets[t] &+ o)
-                s0 = s0.multiplyAdd(R(loading: p), w)
-                s1 = s1.multiplyAdd(R(loading: p + lanes), w)
-                s2 = s2.multiplyAdd(R(loading: p + 2 &* lanes), w)
-                s3 = s3.multiplyAdd(R(loading: p + 3 &* lanes), w)
-                s4 = s4.multiplyAdd(R(loading: p + 4 &* lanes), w)
-                s5 = s5.multiplyAdd(R(loading: p + 5 &* lanes), w)
-                s6 = s6.multiplyAdd(R(loading: p + 6 &* lanes), w)
-                s7 = s7.multiplyAdd(R(loading: p + 7 &* lanes), w)
+                for i in 0..<n { sums[i] = sums[i].multiplyAdd(R(loading: p + i &* lanes), w) }
             }
-            let out = flat + o
-            s0.store(to: out)
-            s1.store(to: out + lanes)
-            s2.store(to: out + 2 * lanes)
-            s3.store(to: out + 3 * lanes)
-            s4.store(to: out + 4 * lanes)
-            s5.store(to: out + 5 * lanes)
-            s6.store(to: out + 6 * lanes)
-            s7.store(to: out + 7 * lanes)
-            o += 8 * lanes
-        }
-        while o < count {
-            var sum = R(broadcasting: 0)
-            for t in taps { sum = sum.multiplyAdd(R(loading: phases + (offsets[t] &+ o)), R(broadcasting: weights[t])) }
-            sum.store(to: flat + o)
-            o += lanes
+            for i in 0..<n { sums[i].store(to: flat + (o + i * lanes)) }
+            if o + block == count { break }
+            o += block
         }
     }
 
@@ -223,3 +228,7 @@ public enum NCHWKernels<F: VectorFamily> {
         return !sum.isNaN
     }
 }
+
+/// A number of registers that a kernel keeps its sums in.
+@usableFromInline
+enum RegisterBlock<let count: Int> {}

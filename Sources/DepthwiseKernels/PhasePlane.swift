@@ -72,8 +72,8 @@ extension FlatScratch {
     }
 
     /// Working memory for ``PhasePlane``, carved out of `memory` (`byteCount(plane)` bytes,
-    /// 64-byte aligned): the padded plane as `phases`, zeroed (the fills never write its
-    /// padding); each stride phase's flat result in turn in `flat`, `layout.flatCount` apart;
+    /// 64-byte aligned): the padded plane as `phases`, zeroed (the fills leave its padding
+    /// zero); each stride phase's flat result in turn in `flat`, `layout.flatCount` apart;
     /// and each tap's weight and offset. Always inlined: a copy of its own, specialized for one
     /// scalar type only, would be shared between the kernel modules.
     @inlinable @inline(__always)
