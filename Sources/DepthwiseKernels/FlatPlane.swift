@@ -226,11 +226,7 @@ extension FlatPlane {
         var r = 0
         while registers <= 2 && r < rows && r * sourcePitch + span <= sourceCount && r * targetPitch + span <= targetCount {
             let (from, to) = (source + r * sourcePitch, target + r * targetPitch)
-            var i = 0
-            while i < last {
-                R(loading: from + i).store(to: to + i)
-                i += lanes
-            }
+            if last > 0 { R(loading: from).store(to: to) }
             R(loading: from + last).keepingLanes(below: count - last).store(to: to + last)
             r += 1
         }

@@ -47,7 +47,9 @@ public enum NCHWKernels<F: VectorFamily> {
 
     /// weights[kh * KW + kw] = filter[kh, kw, c, q] for every tap; returns whether all are finite.
     @inlinable
-    static func setWeights(_ g: KernelGeometry, c: Int, q: Int, _ filter: UnsafePointer<T>, _ weights: UnsafeMutablePointer<T>) -> Bool {
+    static func setWeights(
+        _ g: KernelGeometry, c: Int, q: Int, _ filter: UnsafePointer<T>, _ weights: UnsafeMutablePointer<T>
+    ) -> Bool {
         let (taps, tapStride) = (g.filterHeight * g.filterWidth, g.channels * g.multiplier)
         let first = filter + (c * g.multiplier + q)
         for tap in 0..<taps { weights[tap] = first[tap * tapStride] }

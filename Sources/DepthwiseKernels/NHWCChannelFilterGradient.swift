@@ -6,10 +6,10 @@ extension NHWCKernels {
     /// Each work item is one register of output channels (the last may be narrower). For each
     /// image it copies the input channels they read, zero-padded, into working memory (each
     /// repeated M times; widened where `L` holds 16-bit values), so that every tap of every
-    /// output pixel reads there without a check. Then, for a tile of up to three filter rows by five taps at a time, it keeps the
-    /// tile's sums in registers over the image's output pixels. Each sum runs over (n, oh, ow)
-    /// in order, and items read only their own channels, so the result does not depend on the
-    /// thread count.
+    /// output pixel reads there without a check. Then, for a tile of up to three filter rows by
+    /// five taps at a time, it keeps the tile's sums in registers over the image's output
+    /// pixels. Each sum runs over (n, oh, ow) in order, and items read only their own channels,
+    /// so the result does not depend on the thread count.
     @inlinable
     static func backpropFilterByChannels<L: MemoryFormat>(
         _ g: KernelGeometry, input: UnsafePointer<L.Stored>, outputGradient: UnsafePointer<L.Stored>, format: L.Type,
@@ -40,9 +40,9 @@ extension NHWCKernels {
 
     /// Whether ``backpropFilterByChannels(_:input:outputGradient:format:filterGradient:threadCount:)``
     /// serves `g` better than the row kernels (measured on the suite's layers): padded images of
-    /// at most 32x32 pixels. On larger images each register of channels would
-    /// stream its lines of whole tensors from the last-level cache or memory, a pixel apart, and
-    /// strided images would copy many pixels per output pixel.
+    /// at most 32x32 pixels. On larger images each register of channels would stream its lines
+    /// of whole tensors from the last-level cache or memory, a pixel apart, and strided images
+    /// would copy many pixels per output pixel.
     @inlinable
     static func sweepsByChannels(_ g: KernelGeometry) -> Bool {
         guard g.outputHeight > 0 && g.outputWidth > 0 else { return false }
