@@ -43,6 +43,10 @@ import Testing
             padding: .explicit(top: 1, bottom: 3, left: 0, right: 2), dilations: HeightWidth(height: 1, width: 2)),
         // Rows of 5 interior columns (a block of 4, then one), with whole registers of channels and a tail.
         Geometry(batch: 2, height: 7, width: 7, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        // 5x5 filters at stride 2: rows of 19 and of 6 interior columns (blocks of 8, then of 4),
+        // whose columns share the input vectors they read.
+        Geometry(batch: 1, height: 9, width: 41, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
+        Geometry(batch: 1, height: 6, width: 15, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
         // Stride phases that no filter tap reaches (rows 2, 5 and odd columns), stride-2 columns of odd width.
         Geometry(
             batch: 1, height: 7, width: 35, channels: 3, multiplier: 2, filter: HeightWidth(height: 2, width: 1),
