@@ -220,8 +220,8 @@ extension NHWCKernels {
     /// elements apart, all of whose taps lie inside the input (every filter column), one register
     /// of channels at a time from channel `first`, for as many registers as fit; returns the first
     /// channel left. Each filter vector is loaded once for the block, and the sums are
-    /// independent, which hides the multiply-add latency. Filters 3, 5 or 7 taps wide with columns
-    /// one or two taps apart also load each input vector once (``convolveSharing``).
+    /// independent, which hides the multiply-add latency. Filters 3, 5 or 7 taps wide at unit
+    /// stride also load each input vector once (``convolveSharing``).
     @inlinable @inline(__always)
     static func convolveBlock<In: MemoryFormat, Out: MemoryFormat>(
         _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, outputColumnStep step: Int, from first: Int,
@@ -229,20 +229,10 @@ extension NHWCKernels {
     ) -> Int {
         typealias R = F.Register
         let (k, wide) = (taps.channels, columns == 8)
-        // Columns `ratio` taps apart share their input vectors, for the common widths and ratios.
-        let ratio = step == taps.columnStep ? 1 : step == 2 &* taps.columnStep ? 2 : 0
-        @inline(__always) func sharing(_ width: Int, _ ratio: Int) -> Int {
-            wide
-                ? convolveSharing(In.self, Out.self, taps, columns: 8, width: width, ratio: ratio, first, input, filter, pixel, pixelStep)
-                : convolveSharing(In.self, Out.self, taps, columns: 4, width: width, ratio: ratio, first, input, filter, pixel, pixelStep)
-        }
-        switch (taps.filterWidth, ratio) {
-        case (3, 1): return sharing(3, 1)
-        case (3, 2): return sharing(3, 2)
-        case (5, 1): return sharing(5, 1)
-        case (5, 2): return sharing(5, 2)
-        case (7, 1): return sharing(7, 1)
-        default: break
+        if step == taps.columnStep,  // columns one tap apart share their input vectors
+            let rest = convolveSharing(In.self, Out.self, taps, columns: columns, first, input, filter, pixel, pixelStep)
+        {
+            return rest
         }
         var c = first
         while c + R.laneCount <= taps.channelEnd {
@@ -287,18 +277,38 @@ extension NHWCKernels {
         return c
     }
 
-    /// ``convolveBlock(_:_:_:columns:outputColumnStep:from:_:_:_:pixelStep:)`` where neighbouring
-    /// columns lie `ratio` filter taps apart (stride = ratio * dilation), for a filter `width` taps
-    /// wide (constants at each call, with (columns - 1) * ratio + width at most 19).
-    ///
-    /// Tap t of column i reads input vector ratio * i + t of the filter row, so the row's inputs
-    /// are loaded (and widened) once each, (columns - 1) * ratio + width loads instead of
-    /// columns * width. Each sum still takes its products row by row, tap by tap: the bits are
-    /// those of the loop that loads per tap.
-    @inlinable @inline(__always)
+    /// ``convolveBlock(_:_:_:columns:outputColumnStep:from:_:_:_:pixelStep:)`` for blocks whose
+    /// columns lie one filter tap apart (stride = dilation), for filters 3, 5 or 7 taps wide; nil
+    /// for other widths. Not inlined, so that the row kernel that calls it stays small.
+    @inlinable @inline(never)
     static func convolveSharing<In: MemoryFormat, Out: MemoryFormat>(
-        _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, width: Int, ratio: Int, _ first: Int,
-        _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
+        _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
+        _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
+    ) -> Int? {
+        // Constant counts at each call, so that the loops unroll and the sums stay in registers.
+        switch (columns, taps.filterWidth) {
+        case (8, 3): return sharingBlock(In.self, Out.self, taps, columns: 8, width: 3, first, input, filter, pixel, pixelStep)
+        case (8, 5): return sharingBlock(In.self, Out.self, taps, columns: 8, width: 5, first, input, filter, pixel, pixelStep)
+        case (8, 7): return sharingBlock(In.self, Out.self, taps, columns: 8, width: 7, first, input, filter, pixel, pixelStep)
+        case (_, 3): return sharingBlock(In.self, Out.self, taps, columns: 4, width: 3, first, input, filter, pixel, pixelStep)
+        case (_, 5): return sharingBlock(In.self, Out.self, taps, columns: 4, width: 5, first, input, filter, pixel, pixelStep)
+        case (_, 7): return sharingBlock(In.self, Out.self, taps, columns: 4, width: 7, first, input, filter, pixel, pixelStep)
+        default: return nil
+        }
+    }
+
+    /// One block of ``convolveSharing(_:_:_:columns:_:_:_:_:_:)``: `columns` columns (4 or 8) of a
+    /// filter `width` taps wide.
+    ///
+    /// Tap t of column i reads input vector i + t of the filter row, so the row's inputs are
+    /// loaded (and widened) once each, columns + width - 1 loads instead of columns * width. Each
+    /// sum still takes its products row by row, tap by tap: the bits are those of the loop that
+    /// loads per tap. (At stride 2, sharing saved no time in cache and lost some on layers
+    /// streamed from memory.)
+    @inlinable @inline(__always)
+    static func sharingBlock<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, width: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
+        _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
     ) -> Int {
         typealias R = F.Register
         let k = taps.channels
@@ -308,11 +318,11 @@ extension NHWCKernels {
             var inputRow = input + (taps.origin &+ taps.rows.lowerBound &* taps.rowStep &+ c)
             var filterRow = filter + (taps.rows.lowerBound &* width &* k &+ c)
             for _ in taps.rows {
-                var inputs = InlineArray<19, R>(repeating: R(broadcasting: 0))
-                for j in 0..<((columns - 1) * ratio + width) { inputs[j] = In.load(R.self, inputRow + j &* taps.columnStep) }
+                var inputs = InlineArray<14, R>(repeating: R(broadcasting: 0))  // columns + width - 1 of them
+                for j in 0..<(columns + width - 1) { inputs[j] = In.load(R.self, inputRow + j &* taps.columnStep) }
                 for t in 0..<width {
                     let w = R(loading: filterRow + t &* k)
-                    for i in 0..<columns { sums[i] = sums[i].multiplyAdd(inputs[ratio * i + t], w) }
+                    for i in 0..<columns { sums[i] = sums[i].multiplyAdd(inputs[i + t], w) }
                 }
                 inputRow += taps.rowStep
                 filterRow += width &* k

@@ -20,6 +20,8 @@ import Testing
             batch: 1, height: 10, width: 12, channels: 17, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same,
             dilations: HeightWidth(height: 2, width: 3)),
         Geometry(batch: 1, height: 12, width: 40, channels: 40, multiplier: 1, filter: HeightWidth(7), strides: 1, padding: .same),
+        // Rows of 5 interior columns for a 7x7 filter: a block of 4, then one.
+        Geometry(batch: 1, height: 9, width: 11, channels: 21, multiplier: 1, filter: HeightWidth(7), strides: 1, padding: .same),
         Geometry(
             batch: 2, height: 4, width: 37, channels: 5, multiplier: 4, filter: HeightWidth(height: 1, width: 3),
             strides: HeightWidth(height: 3, width: 1), padding: .same),
@@ -43,8 +45,7 @@ import Testing
             padding: .explicit(top: 1, bottom: 3, left: 0, right: 2), dilations: HeightWidth(height: 1, width: 2)),
         // Rows of 5 interior columns (a block of 4, then one), with whole registers of channels and a tail.
         Geometry(batch: 2, height: 7, width: 7, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
-        // 5x5 filters at stride 2: rows of 19 and of 6 interior columns (blocks of 8, then of 4),
-        // whose columns share the input vectors they read.
+        // 5x5 filters at stride 2: rows of 19 and of 6 interior columns (blocks of 8, then of 4).
         Geometry(batch: 1, height: 9, width: 41, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
         Geometry(batch: 1, height: 6, width: 15, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
         // Stride phases that no filter tap reaches (rows 2, 5 and odd columns), stride-2 columns of odd width.
