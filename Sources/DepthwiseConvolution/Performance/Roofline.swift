@@ -24,7 +24,8 @@ public struct Roofline: Sendable, Hashable {
     /// Measures the peak of the kernels `execution` chooses, on its thread count, for
     /// `scalarType` (the half types compute in `Float`), and the bandwidth of streaming
     /// `workingSetBytes` (half read, half written), which then stay in the cache level that an
-    /// operation on that many bytes uses. Takes a few milliseconds.
+    /// operation on that many bytes uses. Each is the best of several runs, which other work on
+    /// the machine can only slow down. Takes a few milliseconds.
     public static func measure(scalarType: ScalarType, workingSetBytes: Int, execution: ExecutionOptions) throws -> Roofline {
         Roofline(
             peakGFLOPS: try measurePeakGFLOPS(scalarType: scalarType, execution: execution),
