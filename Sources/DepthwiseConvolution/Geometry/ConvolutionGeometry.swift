@@ -43,12 +43,8 @@ struct ConvolutionGeometry: Hashable, Sendable {
         guard filterShape.allSatisfy({ $0 > 0 }) else {
             throw DepthwiseError(.invalidShape, "filter dimensions must all be positive, got shape \(filterShape)")
         }
-        for (name, value) in [("height", strides.height), ("width", strides.width)] where value <= 0 {
-            throw DepthwiseError(.invalidStride, "stride must be positive, got \(value) for the \(name)")
-        }
-        for (name, value) in [("height", dilations.height), ("width", dilations.width)] where value <= 0 {
-            throw DepthwiseError(.invalidDilation, "dilation must be positive, got \(value) for the \(name)")
-        }
+        try Self.requirePositive(strides, .invalidStride, "stride")
+        try Self.requirePositive(dilations, .invalidDilation, "dilation")
 
         batch = inputShape[0]
         inputHeight = inputShape[dataFormat.heightAxis]
@@ -92,24 +88,36 @@ struct ConvolutionGeometry: Hashable, Sendable {
             "byte offsets in the padded input of \(rows.paddedSize) x \(columns.paddedSize) positions,")
     }
 
+    private static func requirePositive(_ values: HeightWidth, _ code: DepthwiseError.Code, _ name: String) throws {
+        func fail(_ value: Int, _ dimension: String) -> DepthwiseError {
+            DepthwiseError(code, "\(name) must be positive, got \(value) for the \(dimension)")
+        }
+        guard values.height > 0 else { throw fail(values.height, "height") }
+        guard values.width > 0 else { throw fail(values.width, "width") }
+    }
+
     /// The output size along one dimension and the padding before it, as TensorFlow computes them.
     private static func outputSize(
         input: Int, filter: Int, stride: Int, dilation: Int, padding: Padding.Side, dimension: String
     ) throws -> (size: Int, padBefore: Int, paddedSize: Int) {
-        let what = "the \(dimension) arithmetic (input \(input), filter \(filter), stride \(stride), dilation \(dilation))"
+        // Described only when an error is thrown: building the text would cost more than the
+        // rest of the validation of a small layer.
+        func what() -> String {
+            "the \(dimension) arithmetic (input \(input), filter \(filter), stride \(stride), dilation \(dilation))"
+        }
         // effective = (filter - 1) * dilation + 1
-        let effective = try Checked.add(Checked.multiply(filter - 1, dilation, what), 1, what)
+        let effective = try Checked.add(Checked.multiply(filter - 1, dilation, what()), 1, what())
         let size: Int
         let padBefore: Int
         // The extent of the input with its padding: every position a tap can address lies inside.
         var paddedSize = input
         switch padding {
         case .valid:
-            size = try Checked.add(input - effective, stride, what) / stride
+            size = try Checked.add(input - effective, stride, what()) / stride
             padBefore = 0
         case .same:
-            size = try Checked.add(input, stride - 1, what) / stride
-            let needed = try Checked.add(Checked.multiply(max(size - 1, 0), stride, what), effective, what) - input
+            size = try Checked.add(input, stride - 1, what()) / stride
+            let needed = try Checked.add(Checked.multiply(max(size - 1, 0), stride, what()), effective, what()) - input
             padBefore = max(needed, 0) / 2
             paddedSize = input + max(needed, 0)
         case .explicit(let before, let after):
@@ -118,8 +126,8 @@ struct ConvolutionGeometry: Hashable, Sendable {
                     .invalidPadding,
                     "padding must be non-negative, got \(before) before and \(after) after the \(dimension)")
             }
-            paddedSize = try Checked.add(Checked.add(input, before, what), after, what)
-            size = try Checked.add(paddedSize - effective, stride, what) / stride
+            paddedSize = try Checked.add(Checked.add(input, before, what()), after, what())
+            size = try Checked.add(paddedSize - effective, stride, what()) / stride
             padBefore = before
         }
         guard size >= 0 else {

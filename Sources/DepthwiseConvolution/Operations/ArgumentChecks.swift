@@ -11,16 +11,22 @@ enum BufferChecks {
     }
 
     static func requireDisjoint<S>(
-        _ result: UnsafeMutableBufferPointer<S>, _ resultName: String, from operands: [(UnsafeBufferPointer<S>, String)]
+        _ result: UnsafeMutableBufferPointer<S>, _ resultName: String, from first: UnsafeBufferPointer<S>, _ firstName: String,
+        and second: UnsafeBufferPointer<S>, _ secondName: String
     ) throws {
-        let target = UnsafeRawBufferPointer(result)
-        guard let targetStart = target.baseAddress, !target.isEmpty else { return }
-        for (operand, name) in operands {
-            let source = UnsafeRawBufferPointer(operand)
-            guard let sourceStart = source.baseAddress, !source.isEmpty else { continue }
-            if targetStart < sourceStart + source.count && sourceStart < targetStart + target.count {
-                throw DepthwiseError(.overlappingBuffers, "the \(resultName) buffer overlaps the \(name) buffer")
-            }
+        try requireDisjoint(result, resultName, from: first, firstName)
+        try requireDisjoint(result, resultName, from: second, secondName)
+    }
+
+    private static func requireDisjoint<S>(
+        _ result: UnsafeMutableBufferPointer<S>, _ resultName: String, from operand: UnsafeBufferPointer<S>, _ name: String
+    ) throws {
+        let (target, source) = (UnsafeRawBufferPointer(result), UnsafeRawBufferPointer(operand))
+        guard let targetStart = target.baseAddress, let sourceStart = source.baseAddress, !target.isEmpty, !source.isEmpty else {
+            return
+        }
+        if targetStart < sourceStart + source.count && sourceStart < targetStart + target.count {
+            throw DepthwiseError(.overlappingBuffers, "the \(resultName) buffer overlaps the \(name) buffer")
         }
     }
 }

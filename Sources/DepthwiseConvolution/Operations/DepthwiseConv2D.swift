@@ -85,7 +85,7 @@ public func depthwiseConv2D<Scalar: DepthwiseScalar>(
     try BufferChecks.require(input, count: g.inputCount, "input", shape: inputShape)
     try BufferChecks.require(filter, count: g.filterCount, "filter", shape: filterShape)
     try BufferChecks.require(output, count: g.outputCount, "output", shape: g.outputShape)
-    try BufferChecks.requireDisjoint(output, "output", from: [(input, "input"), (filter, "filter")])
+    try BufferChecks.requireDisjoint(output, "output", from: input, "input", and: filter, "filter")
     Computation.forward.run(g, input, filter, into: output, execution: execution)
     return g.outputShape
 }

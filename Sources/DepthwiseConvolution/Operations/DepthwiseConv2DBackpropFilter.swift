@@ -72,6 +72,6 @@ public func depthwiseConv2DBackpropFilter<Scalar: DepthwiseScalar>(
     try BufferChecks.require(outputGradient, count: g.outputCount, "output gradient", shape: outputGradientShape)
     try BufferChecks.require(filterGradient, count: g.filterCount, "filter gradient", shape: filterShape)
     try BufferChecks.requireDisjoint(
-        filterGradient, "filter gradient", from: [(input, "input"), (outputGradient, "output gradient")])
+        filterGradient, "filter gradient", from: input, "input", and: outputGradient, "output gradient")
     Computation.backpropFilter.run(g, input, outputGradient, into: filterGradient, execution: execution)
 }

@@ -73,6 +73,6 @@ public func depthwiseConv2DBackpropInput<Scalar: DepthwiseScalar>(
     try BufferChecks.require(outputGradient, count: g.outputCount, "output gradient", shape: outputGradientShape)
     try BufferChecks.require(inputGradient, count: g.inputCount, "input gradient", shape: inputShape)
     try BufferChecks.requireDisjoint(
-        inputGradient, "input gradient", from: [(filter, "filter"), (outputGradient, "output gradient")])
+        inputGradient, "input gradient", from: filter, "filter", and: outputGradient, "output gradient")
     Computation.backpropInput.run(g, outputGradient, filter, into: inputGradient, execution: execution)
 }
