@@ -21,17 +21,35 @@ extension NHWCKernels {
         _: In.Type, _: Out.Type, _ g: KernelGeometry, input: UnsafePointer<In.Stored>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<Out.Stored>, threadCount: Int
     ) {
+        let operandBytes =
+            Double(g.inputCount) * Double(MemoryLayout<In.Stored>.stride) + Double(g.outputCount) * Double(MemoryLayout<Out.Stored>.stride)
+        let rowsPerItem = sharesRows(g, operandBytes: operandBytes) ? 2 : 1
+        let itemsPerImage = (g.outputHeight + rowsPerItem - 1) / rowsPerItem
         let slices = channelSliceCount(g)
         let shared = UncheckedSendable((input, filter, output))
-        Parallel.forEach(g.batch * g.outputHeight * slices, threadCount: threadCount, work: g.multiplyAddCount) { items in
+        Parallel.forEach(g.batch * itemsPerImage * slices, threadCount: threadCount, work: g.multiplyAddCount) { items in
             let (input, filter, output) = shared.value
             for item in items {
-                let (row, slice) = item.quotientAndRemainder(dividingBy: slices)
+                let (rowItem, slice) = item.quotientAndRemainder(dividingBy: slices)
+                let (n, i) = rowItem.quotientAndRemainder(dividingBy: itemsPerImage)
+                let oh = i * rowsPerItem
                 forwardRow(
-                    In.self, Out.self, g, row: row, channels: channelSlice(slice, of: slices, g), firstInputRow: 0, input, filter,
-                    firstOutputRow: 0, output)
+                    In.self, Out.self, g, row: n * g.outputHeight + oh, rows: min(rowsPerItem, g.outputHeight - oh),
+                    channels: channelSlice(slice, of: slices, g), firstInputRow: 0, input, filter, firstOutputRow: 0, output)
             }
         }
+    }
+
+    /// Whether the forward pass computes output rows two at a time: where the second row's
+    /// taps read the input one filter row below the first's (stride = dilation along both
+    /// dimensions, as for the input vectors the columns share), for filters 3 wide, where the
+    /// registers hold the sums of two rows of a block besides its inputs, and for operands
+    /// (`operandBytes` of input and output) within 16 MiB. (For 5-wide filters the compiler no
+    /// longer inlined the block; on larger layers, streamed from memory, pairs ran about 11%
+    /// slower than single rows, where layers in cache ran 12% faster.)
+    @inlinable
+    static func sharesRows(_ g: KernelGeometry, operandBytes: Double) -> Bool {
+        F.registerCount >= 32 && g.strides == g.dilations && g.filterWidth == 3 && operandBytes <= 16 * 1024 * 1024
     }
 
     /// Slices of the channels computed as separate work items: enough items to share a layer
@@ -71,10 +89,11 @@ extension NHWCKernels {
     }
 
     /// ``forwardRow(_:row:channels:firstInputRow:_:_:firstOutputRow:_:pixelStep:)`` on an input and
-    /// an output held in formats `In` and `Out`.
+    /// an output held in formats `In` and `Out`, for `rows` output rows from `row` (1, or 2 of
+    /// one image where ``sharesRows(_:operandBytes:)``).
     @inlinable
     static func forwardRow<In: MemoryFormat, Out: MemoryFormat>(
-        _: In.Type, _: Out.Type, _ g: KernelGeometry, row: Int, channels: Range<Int>, firstInputRow: Int,
+        _: In.Type, _: Out.Type, _ g: KernelGeometry, row: Int, rows: Int = 1, channels: Range<Int>, firstInputRow: Int,
         _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, firstOutputRow: Int,
         _ output: UnsafeMutablePointer<Out.Stored>, pixelStep: Int? = nil
     ) {
@@ -82,50 +101,59 @@ extension NHWCKernels {
         let pixelStep = pixelStep ?? k
         let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
         let filterRows = g.validFilterRows(forOutputRow: oh)
-        let outputColumnStep = g.strides.width * k
-        // Columns whose taps all lie inside the input go in blocks of 8 columns. In rows of at
-        // least 8 such columns, the last block may overlap the one before: it computes those
-        // columns again, to the same bits. Narrower rows take blocks of 4, then single columns.
-        let interior = g.interiorOutputColumns
-        var ow = 0
-        while ow < g.outputWidth {
-            let blockable = interior.contains(ow) ? interior.upperBound - ow : 0
-            var (start, block) = (ow, 1)
-            if blockable >= 8 {
-                block = 8
-            } else if blockable > 0 && interior.count >= 8 {
-                (start, block) = (interior.upperBound - 8, 8)
-            } else if blockable >= 4 {
-                block = 4
+        // Two rows go through the blocks together where both read every filter row.
+        guard rows == 1 || (filterRows.count == g.filterHeight && g.validFilterRows(forOutputRow: oh + 1) == filterRows) else {
+            for r in row..<(row + rows) {
+                forwardRow(
+                    In.self, Out.self, g, row: r, channels: channels, firstInputRow: firstInputRow, input, filter,
+                    firstOutputRow: firstOutputRow, output, pixelStep: pixelStep)
             }
-            let taps = Taps(
-                rows: filterRows, columns: g.validFilterColumns(forOutputColumn: start),
+            return
+        }
+        let outputColumnStep = g.strides.width * k
+        let outputRowStep = g.outputWidth * pixelStep
+        // The taps of output column `ow` of the first row that read inside the input (filter
+        // columns `columns`); the second row's lie `rowStep` further (stride = dilation).
+        func taps(_ ow: Int, columns: Range<Int>) -> Taps {
+            Taps(
+                rows: filterRows, columns: columns,
                 // Offset of tap (0, 0); taps outside the input are never read.
                 origin: ((n * g.inputHeight + oh * g.strides.height - g.padTop - firstInputRow) * g.inputWidth
-                    + start * g.strides.width - g.padLeft) * k,
+                    + ow * g.strides.width - g.padLeft) * k,
                 rowStep: g.dilations.height * g.inputWidth * k, columnStep: g.dilations.width * k,
                 filterWidth: g.filterWidth, channels: k, channelEnd: channels.upperBound)
-            let pixel = output + ((row - firstOutputRow) * g.outputWidth + start) * pixelStep
-            ow = start + block
-            if block > 1 {
-                let rest =
-                    block == 8
-                    ? convolveBlock(
-                        In.self, Out.self, taps, columns: 8, outputColumnStep: outputColumnStep, from: channels.lowerBound, input,
-                        filter, pixel, pixelStep: pixelStep)
-                    : convolveBlock(
-                        In.self, Out.self, taps, columns: 4, outputColumnStep: outputColumnStep, from: channels.lowerBound, input,
-                        filter, pixel, pixelStep: pixelStep)
-                for column in 0..<block {
-                    let taps = taps.shifted(by: column * outputColumnStep)
-                    var c = rest
-                    convolve(F.Narrow.self, In.self, Out.self, taps, input, filter, pixel + column * pixelStep, &c)
-                    convolve(F.Single.self, In.self, Out.self, taps, input, filter, pixel + column * pixelStep, &c)
-                }
-            } else {
-                var c = channels.lowerBound
-                convolveFourRegisters(In.self, Out.self, taps, input, filter, pixel, &c)
-                convolve(F.Register.self, In.self, Out.self, taps, input, filter, pixel, &c)
+        }
+        let pixels = output + (row - firstOutputRow) * outputRowStep
+        // Columns whose taps all lie inside the input go in blocks: of 8 where there are at least
+        // 8 such columns, else one block of 4. The others go one by one.
+        var blocked = g.interiorOutputColumns
+        if blocked.count < 8 { blocked = blocked.count < 4 ? 0..<0 : blocked.prefix(4) }
+        func convolvePixel(_ ow: Int, row r: Int) {
+            var c = channels.lowerBound
+            let taps = taps(ow, columns: g.validFilterColumns(forOutputColumn: ow)).shifted(by: r * g.strides.height * g.inputWidth * k)
+            let pixel = pixels + r * outputRowStep + ow * pixelStep
+            convolveFourRegisters(In.self, Out.self, taps, input, filter, pixel, &c)
+            convolve(F.Register.self, In.self, Out.self, taps, input, filter, pixel, &c)
+            convolve(F.Narrow.self, In.self, Out.self, taps, input, filter, pixel, &c)
+            convolve(F.Single.self, In.self, Out.self, taps, input, filter, pixel, &c)
+        }
+        for r in 0..<rows {
+            for ow in 0..<blocked.lowerBound { convolvePixel(ow, row: r) }
+            for ow in blocked.upperBound..<g.outputWidth { convolvePixel(ow, row: r) }
+        }
+        guard !blocked.isEmpty else { return }
+        let first = taps(blocked.lowerBound, columns: 0..<g.filterWidth)
+        let pixel = pixels + blocked.lowerBound * pixelStep
+        let rest = convolveBlocks(
+            In.self, Out.self, first, columns: blocked.count, rows: rows, outputColumnStep: outputColumnStep, from: channels.lowerBound,
+            input, filter, pixel, pixelStep: pixelStep, outputRowStep: outputRowStep)
+        // The channels left over after the last whole register, column by column.
+        guard rest < channels.upperBound else { return }
+        for r in 0..<rows {
+            for column in 0..<blocked.count {
+                let taps = first.shifted(by: column * outputColumnStep + r * first.rowStep)
+                let pixel = pixel + r * outputRowStep + column * pixelStep
+                var c = rest
                 convolve(F.Narrow.self, In.self, Out.self, taps, input, filter, pixel, &c)
                 convolve(F.Single.self, In.self, Out.self, taps, input, filter, pixel, &c)
             }
@@ -216,24 +244,67 @@ extension NHWCKernels {
         }
     }
 
+    /// Computes `count` (4, or at least 8) neighbouring output pixels, `pixelStep` elements apart,
+    /// all of whose taps lie inside the input, in blocks of 8 columns (one of 4 for 4), one
+    /// register of channels at a time from channel `first`, for as many registers as fit;
+    /// returns the first channel left. The last block ends at the last column and may overlap
+    /// the one before: it computes those columns again, to the same bits.
+    @inlinable @inline(__always)
+    static func convolveBlocks<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ taps: Taps, columns count: Int, rows: Int, outputColumnStep step: Int, from first: Int,
+        _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, pixelStep: Int,
+        outputRowStep: Int
+    ) -> Int {
+        if step == taps.columnStep,  // columns one tap apart share their input vectors
+            let rest = convolveSharing(
+                In.self, Out.self, taps, columns: count, rows: rows, first, input, filter, pixel, pixelStep, outputRowStep)
+        {
+            return rest
+        }
+        let columns = count >= 8 ? 8 : 4
+        var rest = first
+        for r in 0..<rows {  // the second row's taps lie one filter row down
+            forEachBlock(count, columns) { start in
+                let (taps, pixel) = (taps.shifted(by: start * step + r * taps.rowStep), pixel + r * outputRowStep + start * pixelStep)
+                rest =
+                    columns == 8
+                    ? convolveBlock(In.self, Out.self, taps, columns: 8, step, first, input, filter, pixel, pixelStep)
+                    : convolveBlock(In.self, Out.self, taps, columns: 4, step, first, input, filter, pixel, pixelStep)
+            }
+        }
+        return rest
+    }
+
+    /// Calls `body` with the first column of each block of `columns` that covers `0..<count`.
+    @inlinable @inline(__always)
+    static func forEachBlock(_ count: Int, _ columns: Int, _ body: (Int) -> Void) {
+        var block: Int? = 0
+        while let start = block {
+            body(start)
+            block = nextBlock(after: start, count, columns)
+        }
+    }
+
+    /// The first column of the block after the one at `start`, of the blocks of `columns` that
+    /// cover `0..<count` (at least `columns`): 0, columns, 2 * columns, ..., and `count - columns`
+    /// last; nil after the last.
+    @inlinable @inline(__always)
+    static func nextBlock(after start: Int, _ count: Int, _ columns: Int) -> Int? {
+        start == count - columns ? nil : min(start + columns, count - columns)
+    }
+
     /// Computes `columns` (4 or 8, a constant at each call) neighbouring output pixels, `pixelStep`
     /// elements apart, all of whose taps lie inside the input (every filter column), one register
     /// of channels at a time from channel `first`, for as many registers as fit; returns the first
     /// channel left. Each filter vector is loaded once for the block, and the sums are
-    /// independent, which hides the multiply-add latency. Filters 3, 5 or 7 taps wide at unit
-    /// stride also load each input vector once (``convolveSharing``).
+    /// independent, which hides the multiply-add latency.
     @inlinable @inline(__always)
     static func convolveBlock<In: MemoryFormat, Out: MemoryFormat>(
-        _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, outputColumnStep step: Int, from first: Int,
-        _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, pixelStep: Int
+        _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, _ step: Int, _ first: Int,
+        _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
     ) -> Int {
         typealias R = F.Register
         let (k, wide) = (taps.channels, columns == 8)
-        if step == taps.columnStep,  // columns one tap apart share their input vectors
-            let rest = convolveSharing(In.self, Out.self, taps, columns: columns, first, input, filter, pixel, pixelStep)
-        {
-            return rest
-        }
         var c = first
         while c + R.laneCount <= taps.channelEnd {
             var (s0, s1, s2, s3) = (R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0), R(broadcasting: 0))
@@ -277,28 +348,57 @@ extension NHWCKernels {
         return c
     }
 
-    /// ``convolveBlock(_:_:_:columns:outputColumnStep:from:_:_:_:pixelStep:)`` for blocks whose
-    /// columns lie one filter tap apart (stride = dilation), for filters 3, 5 or 7 taps wide; nil
-    /// for other widths. Not inlined, so that the row kernel that calls it stays small.
-    @inlinable @inline(never)
+    /// ``convolveBlocks(_:_:_:columns:rows:outputColumnStep:from:_:_:_:pixelStep:outputRowStep:)`` for
+    /// columns one filter tap apart (stride = dilation), for filters 3, 5 or 7 taps wide (3 for
+    /// two rows); nil for other widths.
+    @inlinable @inline(__always)
     static func convolveSharing<In: MemoryFormat, Out: MemoryFormat>(
-        _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
+        _: In.Type, _: Out.Type, _ taps: Taps, columns count: Int, rows: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
+        _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int, _ outputRowStep: Int
+    ) -> Int? {
+        rows == 1
+            ? convolveSharingRow(In.self, Out.self, taps, columns: count, first, input, filter, pixel, pixelStep)
+            : convolveSharingRows(In.self, Out.self, taps, columns: count, first, input, filter, pixel, pixelStep, outputRowStep)
+    }
+
+    /// ``convolveSharing(_:_:_:columns:rows:_:_:_:_:_:_:)`` for one row. Not inlined, so that the
+    /// row kernel that calls it stays small; each of these two functions switches to a few
+    /// constant shapes (with more, the compiler no longer inlined the shapes' loops).
+    @inlinable @inline(never)
+    static func convolveSharingRow<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ taps: Taps, columns count: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
         _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
     ) -> Int? {
+        let (t, n, i, f, p, ps) = (taps, count, first, filter, pixel, pixelStep)
         // Constant counts at each call, so that the loops unroll and the sums stay in registers.
-        switch (columns, taps.filterWidth) {
-        case (8, 3): return sharingBlock(In.self, Out.self, taps, columns: 8, width: 3, first, input, filter, pixel, pixelStep)
-        case (8, 5): return sharingBlock(In.self, Out.self, taps, columns: 8, width: 5, first, input, filter, pixel, pixelStep)
-        case (8, 7): return sharingBlock(In.self, Out.self, taps, columns: 8, width: 7, first, input, filter, pixel, pixelStep)
-        case (_, 3): return sharingBlock(In.self, Out.self, taps, columns: 4, width: 3, first, input, filter, pixel, pixelStep)
-        case (_, 5): return sharingBlock(In.self, Out.self, taps, columns: 4, width: 5, first, input, filter, pixel, pixelStep)
-        case (_, 7): return sharingBlock(In.self, Out.self, taps, columns: 4, width: 7, first, input, filter, pixel, pixelStep)
-        default: return nil
+        return switch (count >= 8, taps.filterWidth) {
+        case (true, 3): sharingBlocks(In.self, Out.self, t, n, columns: 8, width: 3, i, input, f, p, ps)
+        case (true, 5): sharingBlocks(In.self, Out.self, t, n, columns: 8, width: 5, i, input, f, p, ps)
+        case (true, 7): sharingBlocks(In.self, Out.self, t, n, columns: 8, width: 7, i, input, f, p, ps)
+        case (false, 3): sharingBlocks(In.self, Out.self, t, n, columns: 4, width: 3, i, input, f, p, ps)
+        case (false, 5): sharingBlocks(In.self, Out.self, t, n, columns: 4, width: 5, i, input, f, p, ps)
+        case (false, 7): sharingBlocks(In.self, Out.self, t, n, columns: 4, width: 7, i, input, f, p, ps)
+        default: nil
         }
     }
 
-    /// One block of ``convolveSharing(_:_:_:columns:_:_:_:_:_:)``: `columns` columns (4 or 8) of a
-    /// filter `width` taps wide.
+    /// ``convolveSharing(_:_:_:columns:rows:_:_:_:_:_:_:)`` for two rows.
+    @inlinable @inline(never)
+    static func convolveSharingRows<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ taps: Taps, columns count: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
+        _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int, _ outputRowStep: Int
+    ) -> Int? {
+        let (t, n, i, f, p, ps, rs) = (taps, count, first, filter, pixel, pixelStep, outputRowStep)
+        return switch (count >= 8, taps.filterWidth) {
+        case (true, 3): sharingBlockPairs(In.self, Out.self, t, n, columns: 8, i, input, f, p, ps, rs)
+        case (false, 3): sharingBlockPairs(In.self, Out.self, t, n, columns: 4, i, input, f, p, ps, rs)
+        default: nil
+        }
+    }
+
+    /// The blocks of ``convolveSharingRow(_:_:_:columns:_:_:_:_:_:)``: `columns` columns (4 or 8)
+    /// of a filter `width` taps wide, as many as cover `count` columns, the last ending at the
+    /// last column; returns the first channel left.
     ///
     /// Tap t of column i reads input vector i + t of the filter row, so the row's inputs are
     /// loaded (and widened) once each, columns + width - 1 loads instead of columns * width. Each
@@ -306,29 +406,85 @@ extension NHWCKernels {
     /// loads per tap. (At stride 2, sharing saved no time in cache and lost some on layers
     /// streamed from memory.)
     @inlinable @inline(__always)
-    static func sharingBlock<In: MemoryFormat, Out: MemoryFormat>(
-        _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, width: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
-        _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
+    static func sharingBlocks<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ taps: Taps, _ count: Int, columns: Int, width: Int, _ first: Int,
+        _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
     ) -> Int {
         typealias R = F.Register
         let k = taps.channels
-        var c = first
-        while c + R.laneCount <= taps.channelEnd {
-            var sums = InlineArray<8, R>(repeating: R(broadcasting: 0))
-            var inputRow = input + (taps.origin &+ taps.rows.lowerBound &* taps.rowStep &+ c)
-            var filterRow = filter + (taps.rows.lowerBound &* width &* k &+ c)
-            for _ in taps.rows {
-                var inputs = InlineArray<14, R>(repeating: R(broadcasting: 0))  // columns + width - 1 of them
-                for j in 0..<(columns + width - 1) { inputs[j] = In.load(R.self, inputRow + j &* taps.columnStep) }
-                for t in 0..<width {
-                    let w = R(loading: filterRow + t &* k)
-                    for i in 0..<columns { sums[i] = sums[i].multiplyAdd(inputs[i + t], w) }
+        // The blocks as in ``forEachBlock(_:_:_:)``, whose closure here kept the loops of 5-wide
+        // filters from unrolling.
+        var (c, block): (Int, Int?) = (first, 0)
+        while let start = block {
+            let (origin, pixel) = (taps.origin &+ start &* taps.columnStep, pixel + start &* pixelStep)
+            c = first
+            while c + R.laneCount <= taps.channelEnd {
+                var sums = InlineArray<8, R>(repeating: R(broadcasting: 0))
+                var inputRow = input + (origin &+ taps.rows.lowerBound &* taps.rowStep &+ c)
+                var filterRow = filter + (taps.rows.lowerBound &* width &* k &+ c)
+                for _ in taps.rows {
+                    var inputs = InlineArray<14, R>(repeating: R(broadcasting: 0))  // columns + width - 1 of them
+                    for j in 0..<(columns + width - 1) { inputs[j] = In.load(R.self, inputRow + j &* taps.columnStep) }
+                    for t in 0..<width {
+                        let w = R(loading: filterRow + t &* k)
+                        for i in 0..<columns { sums[i] = sums[i].multiplyAdd(inputs[i + t], w) }
+                    }
+                    inputRow += taps.rowStep
+                    filterRow += width &* k
                 }
-                inputRow += taps.rowStep
-                filterRow += width &* k
+                for i in 0..<columns { Out.store(sums[i], to: pixel + (c + i * pixelStep)) }
+                c += R.laneCount
             }
-            for i in 0..<columns { Out.store(sums[i], to: pixel + (c + i * pixelStep)) }
-            c += R.laneCount
+            block = nextBlock(after: start, count, columns)
+        }
+        return c
+    }
+
+    /// ``sharingBlocks(_:_:_:_:columns:width:_:_:_:_:_:)`` for two output rows, `outputRowStep`
+    /// elements apart, whose taps all read inside the input, for a filter 3 taps wide.
+    ///
+    /// Input row r serves filter row r of the first output row and filter row r - 1 of the
+    /// second: KH + 1 rows of loads instead of 2 KH. Each sum takes its products in the same order.
+    @inlinable @inline(__always)
+    static func sharingBlockPairs<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ taps: Taps, _ count: Int, columns: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
+        _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int, _ outputRowStep: Int
+    ) -> Int {
+        typealias R = F.Register
+        let (k, width, filterRows) = (taps.channels, 3, taps.rows.count)  // every filter row: taps.rows starts at 0
+        var (c, block): (Int, Int?) = (first, 0)
+        while let start = block {
+            let (origin, pixel) = (taps.origin &+ start &* taps.columnStep, pixel + start &* pixelStep)
+            c = first
+            while c + R.laneCount <= taps.channelEnd {
+                // The first row's sums, then the second's (constant indices keep them in registers).
+                var sums = InlineArray<16, R>(repeating: R(broadcasting: 0))
+                var inputRow = input + (origin &+ c)
+                let weights = filter + c
+                for r in 0...filterRows {
+                    var inputs = InlineArray<10, R>(repeating: R(broadcasting: 0))  // columns + width - 1 of them
+                    for j in 0..<(columns + width - 1) { inputs[j] = In.load(R.self, inputRow + j &* taps.columnStep) }
+                    if r < filterRows {
+                        for t in 0..<width {
+                            let w = R(loading: weights + (r &* width &+ t) &* k)
+                            for i in 0..<columns { sums[i] = sums[i].multiplyAdd(inputs[i + t], w) }
+                        }
+                    }
+                    if r > 0 {
+                        for t in 0..<width {
+                            let w = R(loading: weights + ((r - 1) &* width &+ t) &* k)
+                            for i in 0..<columns { sums[columns + i] = sums[columns + i].multiplyAdd(inputs[i + t], w) }
+                        }
+                    }
+                    inputRow += taps.rowStep
+                }
+                for i in 0..<columns {
+                    Out.store(sums[i], to: pixel + (c + i * pixelStep))
+                    Out.store(sums[columns + i], to: pixel + (outputRowStep + c + i * pixelStep))
+                }
+                c += R.laneCount
+            }
+            block = nextBlock(after: start, count, columns)
         }
         return c
     }

@@ -13,6 +13,12 @@ public protocol VectorFamily {
     associatedtype Narrow: KernelVector where Narrow.Element == Scalar
     /// One lane, for the tail.
     associatedtype Single: KernelVector where Single.Element == Scalar
+    /// The vector registers of the instruction set, which bound the sums a block can keep.
+    static var registerCount: Int { get }
+}
+
+extension VectorFamily {
+    @inlinable public static var registerCount: Int { 16 }
 }
 
 /// The families of one instruction set, for `Float` and for `Double`.
@@ -61,11 +67,13 @@ public enum AVX512Instructions: InstructionSet {
         public typealias Register = FloatVector16<Fused>
         public typealias Narrow = FloatVector4<Fused>
         public typealias Single = Lane<Float, Fused>
+        @inlinable public static var registerCount: Int { 32 }
     }
     public enum Float64: VectorFamily {
         public typealias Wide = DoubleVector8<Fused>
         public typealias Register = DoubleVector8<Fused>
         public typealias Narrow = DoubleVector2<Fused>
         public typealias Single = Lane<Double, Fused>
+        @inlinable public static var registerCount: Int { 32 }
     }
 }

@@ -45,6 +45,13 @@ import Testing
             padding: .explicit(top: 1, bottom: 3, left: 0, right: 2), dilations: HeightWidth(height: 1, width: 2)),
         // Rows of 5 interior columns (a block of 4, then one), with whole registers of channels and a tail.
         Geometry(batch: 2, height: 7, width: 7, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        // Output rows in pairs through the blocks (3-wide filters, stride = dilation): rows of 19
+        // interior columns (blocks of 8) with whole registers and a tail, an odd row count per
+        // image, pairs whose first or second row reads the padding; at stride and dilation 2.
+        Geometry(batch: 2, height: 9, width: 21, channels: 35, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        Geometry(
+            batch: 1, height: 23, width: 41, channels: 19, multiplier: 1, filter: HeightWidth(3), strides: 2, padding: .same,
+            dilations: 2),
         // 5x5 filters at stride 2: rows of 19 and of 6 interior columns (blocks of 8, then of 4).
         Geometry(batch: 1, height: 9, width: 41, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
         Geometry(batch: 1, height: 6, width: 15, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
