@@ -112,52 +112,125 @@ extension NHWCKernels {
         }
         let outputColumnStep = g.strides.width * k
         let outputRowStep = g.outputWidth * pixelStep
-        // The taps of output column `ow` of the first row that read inside the input (filter
-        // columns `columns`); the second row's lie `rowStep` further (stride = dilation).
-        func taps(_ ow: Int, columns: Range<Int>) -> Taps {
+        // The taps of output column `ow` of row `r` (of `rows`) that read inside the input: filter
+        // columns `columns`, or those that do.
+        func taps(_ ow: Int, row r: Int = 0, columns: Range<Int>? = nil) -> Taps {
             Taps(
-                rows: filterRows, columns: columns,
+                rows: filterRows, columns: columns ?? g.validFilterColumns(forOutputColumn: ow),
                 // Offset of tap (0, 0); taps outside the input are never read.
-                origin: ((n * g.inputHeight + oh * g.strides.height - g.padTop - firstInputRow) * g.inputWidth
+                origin: ((n * g.inputHeight + (oh + r) * g.strides.height - g.padTop - firstInputRow) * g.inputWidth
                     + ow * g.strides.width - g.padLeft) * k,
                 rowStep: g.dilations.height * g.inputWidth * k, columnStep: g.dilations.width * k,
                 filterWidth: g.filterWidth, channels: k, channelEnd: channels.upperBound)
         }
-        let pixels = output + (row - firstOutputRow) * outputRowStep
-        // Columns whose taps all lie inside the input go in blocks: of 8 where there are at least
-        // 8 such columns, else one block of 4. The others go one by one.
-        var blocked = g.interiorOutputColumns
-        if blocked.count < 8 { blocked = blocked.count < 4 ? 0..<0 : blocked.prefix(4) }
+        func pixel(_ ow: Int, row r: Int = 0) -> UnsafeMutablePointer<Out.Stored> {
+            output + (row + r - firstOutputRow) * outputRowStep + ow * pixelStep
+        }
+        let plan = ColumnPlan(g)
         func convolvePixel(_ ow: Int, row r: Int) {
             var c = channels.lowerBound
-            let taps = taps(ow, columns: g.validFilterColumns(forOutputColumn: ow)).shifted(by: r * g.strides.height * g.inputWidth * k)
-            let pixel = pixels + r * outputRowStep + ow * pixelStep
+            let (taps, pixel) = (taps(ow, row: r), pixel(ow, row: r))
             convolveFourRegisters(In.self, Out.self, taps, input, filter, pixel, &c)
             convolve(F.Register.self, In.self, Out.self, taps, input, filter, pixel, &c)
             convolve(F.Narrow.self, In.self, Out.self, taps, input, filter, pixel, &c)
             convolve(F.Single.self, In.self, Out.self, taps, input, filter, pixel, &c)
         }
         for r in 0..<rows {
-            for ow in 0..<blocked.lowerBound { convolvePixel(ow, row: r) }
-            for ow in blocked.upperBound..<g.outputWidth { convolvePixel(ow, row: r) }
+            for ow in plan.leadingPixels { convolvePixel(ow, row: r) }
+            for ow in plan.trailingPixels { convolvePixel(ow, row: r) }
         }
-        guard !blocked.isEmpty else { return }
-        let first = taps(blocked.lowerBound, columns: 0..<g.filterWidth)
-        let pixel = pixels + blocked.lowerBound * pixelStep
-        let rest = convolveBlocks(
-            In.self, Out.self, first, columns: blocked.count, rows: rows, outputColumnStep: outputColumnStep, from: channels.lowerBound,
-            input, filter, pixel, pixelStep: pixelStep, outputRowStep: outputRowStep)
+        guard !plan.blocked.isEmpty else { return }
+        func convolveBlocks(_ columns: Range<Int>) -> Int {
+            Self.convolveBlocks(
+                In.self, Out.self, taps(columns.lowerBound, columns: 0..<g.filterWidth), columns: columns.count, rows: rows,
+                outputColumnStep: outputColumnStep, from: channels.lowerBound, input, filter, pixel(columns.lowerBound),
+                pixelStep: pixelStep, outputRowStep: outputRowStep)
+        }
+        var rest = channels.lowerBound
+        if !plan.wide.isEmpty { rest = convolveBlocks(plan.wide) }
+        if !plan.narrow.isEmpty { rest = convolveBlocks(plan.narrow) }
+        if let border = plan.borderColumns {
+            let end = g.outputWidth - border
+            for r in 0..<rows {
+                let (first, last) = (taps(0, row: r, columns: 0..<g.filterWidth), taps(end, row: r, columns: 0..<g.filterWidth))
+                rest = convolveLeadingBlock(
+                    In.self, Out.self, first, columns: border, channels.lowerBound, input, filter, pixel(0, row: r), pixelStep)
+                rest = convolveTrailingBlock(
+                    In.self, Out.self, last, columns: border, channels.lowerBound, input, filter, pixel(end, row: r), pixelStep)
+            }
+        }
         // The channels left over after the last whole register, column by column.
         guard rest < channels.upperBound else { return }
         for r in 0..<rows {
-            for column in 0..<blocked.count {
-                let taps = first.shifted(by: column * outputColumnStep + r * first.rowStep)
-                let pixel = pixel + r * outputRowStep + column * pixelStep
+            for ow in plan.blocked where !plan.leadingPixels.contains(ow) && !plan.trailingPixels.contains(ow) {
+                let (taps, pixel) = (taps(ow, row: r), pixel(ow, row: r))
                 var c = rest
                 convolve(F.Narrow.self, In.self, Out.self, taps, input, filter, pixel, &c)
                 convolve(F.Single.self, In.self, Out.self, taps, input, filter, pixel, &c)
             }
         }
+    }
+
+    /// How the forward kernel covers the columns of an output row: the columns whose taps all
+    /// lie inside the input in blocks; where stride = dilation and the padding on either side
+    /// is half a filter of 3, 5 or 7 taps (SAME padding at unit stride), one block at each end
+    /// of the row, which skips the taps in the padding; the other columns one by one.
+    @usableFromInline
+    struct ColumnPlan {
+        /// Interior columns in blocks of 8 and in a block of 4 (``blockedColumns(_:)``).
+        @usableFromInline let wide: Range<Int>
+        @usableFromInline let narrow: Range<Int>
+        /// The columns (4 or 8) of each of the blocks at the ends of the row, if there are such blocks.
+        @usableFromInline let borderColumns: Int?
+        /// The columns computed one by one.
+        @usableFromInline let leadingPixels: Range<Int>
+        @usableFromInline let trailingPixels: Range<Int>
+        /// From the first column computed in a block to the last (the pixels may lie inside).
+        @usableFromInline let blocked: Range<Int>
+
+        @inlinable
+        init(_ g: KernelGeometry) {
+            borderColumns = Self.borderColumns(g)
+            // The columns of the interior blocks: between the blocks at the ends, where there are such blocks.
+            let inner = borderColumns.map { $0..<max($0, g.outputWidth - $0) } ?? g.interiorOutputColumns
+            (wide, narrow) = blockedColumns(inner)
+            let span = wide.isEmpty ? narrow : wide.lowerBound..<max(wide.upperBound, narrow.upperBound)
+            // Columns one by one: those of the row (or between the end blocks) outside the interior blocks.
+            let row = borderColumns == nil ? 0..<g.outputWidth : inner
+            let (first, last) = span.isEmpty ? (row.upperBound, row.upperBound) : (span.lowerBound, span.upperBound)
+            (leadingPixels, trailingPixels) = (row.lowerBound..<first, last..<row.upperBound)
+            blocked = borderColumns == nil ? span : 0..<g.outputWidth
+        }
+
+        /// The columns (4 or 8) of the blocks at the ends of a row, or nil where there are none:
+        /// where stride = dilation (input vector j of a block starting at column e lies at input
+        /// column (e + j) * dilation - padLeft), the first block's first (width - 1) / 2 input
+        /// vectors lie left of the input and the last block's last (width - 1) / 2 right of it,
+        /// and neither block reaches the other side.
+        @inlinable
+        static func borderColumns(_ g: KernelGeometry) -> Int? {
+            let (d, width) = (g.dilations.width, g.filterWidth)
+            guard g.strides.width == d, width == 3 || width == 5 || width == 7, g.outputWidth >= 4 else { return nil }
+            let columns = g.outputWidth >= 8 ? 8 : 4
+            let (inputs, half, end) = (columns + width - 1, (width - 1) / 2, g.outputWidth - columns)
+            // Input vectors (e + j) of index below `left` lie left of the input, from `right` on right of it.
+            let (left, right) = ((g.padLeft + d - 1) / d, (g.inputWidth + g.padLeft + d - 1) / d)
+            guard left == half, right - end == inputs - half, inputs <= right, end >= left else { return nil }
+            return columns
+        }
+    }
+
+    /// The columns of `interior` (those whose taps all lie inside the input) that go in blocks
+    /// of 8 (`wide`, the last block ending at its end) and in one block of 4 (`narrow`), as
+    /// many as cover them with the fewest columns computed twice: where 1 to 4 columns are left
+    /// after the blocks of 8, one block of 4 ends at the last column, and where 5 to 7 are, the
+    /// last block of 8 does. Fewer than 8 columns take one block of 4, and the rest go one by one.
+    @inlinable
+    static func blockedColumns(_ interior: Range<Int>) -> (wide: Range<Int>, narrow: Range<Int>) {
+        let (count, left) = (interior.count, interior.count % 8)
+        guard count >= 8 else { return (0..<0, count < 4 ? 0..<0 : interior.prefix(4)) }
+        guard (1...4).contains(left) else { return (interior, 0..<0) }
+        return (interior.dropLast(left), interior.suffix(4))
     }
 
     /// The filter taps that land inside the input for one output pixel, and the channels to compute.
@@ -488,4 +561,74 @@ extension NHWCKernels {
         }
         return c
     }
+
+    /// The block of `columns` columns (4 or 8) at the start of a row (``ColumnPlan``), for a filter
+    /// 3, 5 or 7 taps wide whose first (width - 1) / 2 input vectors lie in the padding; returns the
+    /// first channel left. Not inlined, as ``convolveSharingRow(_:_:_:columns:_:_:_:_:_:)``.
+    @inlinable @inline(never)
+    static func convolveLeadingBlock<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
+        _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
+    ) -> Int {
+        let (t, i, f, p, ps) = (taps, first, filter, pixel, pixelStep)
+        return switch (columns, taps.filterWidth) {
+        case (8, 3): borderBlock(In.self, Out.self, t, columns: 8, width: 3, skipFirst: 1, skipLast: 0, i, input, f, p, ps)
+        case (8, 5): borderBlock(In.self, Out.self, t, columns: 8, width: 5, skipFirst: 2, skipLast: 0, i, input, f, p, ps)
+        case (8, _): borderBlock(In.self, Out.self, t, columns: 8, width: 7, skipFirst: 3, skipLast: 0, i, input, f, p, ps)
+        case (_, 3): borderBlock(In.self, Out.self, t, columns: 4, width: 3, skipFirst: 1, skipLast: 0, i, input, f, p, ps)
+        case (_, 5): borderBlock(In.self, Out.self, t, columns: 4, width: 5, skipFirst: 2, skipLast: 0, i, input, f, p, ps)
+        default: borderBlock(In.self, Out.self, t, columns: 4, width: 7, skipFirst: 3, skipLast: 0, i, input, f, p, ps)
+        }
+    }
+
+    /// The block at the end of a row, whose last (width - 1) / 2 input vectors lie in the padding.
+    @inlinable @inline(never)
+    static func convolveTrailingBlock<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
+        _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
+    ) -> Int {
+        let (t, i, f, p, ps) = (taps, first, filter, pixel, pixelStep)
+        return switch (columns, taps.filterWidth) {
+        case (8, 3): borderBlock(In.self, Out.self, t, columns: 8, width: 3, skipFirst: 0, skipLast: 1, i, input, f, p, ps)
+        case (8, 5): borderBlock(In.self, Out.self, t, columns: 8, width: 5, skipFirst: 0, skipLast: 2, i, input, f, p, ps)
+        case (8, _): borderBlock(In.self, Out.self, t, columns: 8, width: 7, skipFirst: 0, skipLast: 3, i, input, f, p, ps)
+        case (_, 3): borderBlock(In.self, Out.self, t, columns: 4, width: 3, skipFirst: 0, skipLast: 1, i, input, f, p, ps)
+        case (_, 5): borderBlock(In.self, Out.self, t, columns: 4, width: 5, skipFirst: 0, skipLast: 2, i, input, f, p, ps)
+        default: borderBlock(In.self, Out.self, t, columns: 4, width: 7, skipFirst: 0, skipLast: 3, i, input, f, p, ps)
+        }
+    }
+
+    /// One block of ``sharingBlocks(_:_:_:_:columns:width:_:_:_:_:_:)`` whose first `skipFirst` or
+    /// last `skipLast` input vectors lie in the padding: they are not loaded, and the products
+    /// that would read them are skipped, so that each sum takes the products of its valid taps in
+    /// order, as the column-by-column kernel does.
+    @inlinable @inline(__always)
+    static func borderBlock<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, width: Int, skipFirst: Int, skipLast: Int, _ first: Int,
+        _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
+    ) -> Int {
+        typealias R = F.Register
+        let (k, valid) = (taps.channels, skipFirst..<(columns + width - 1 - skipLast))
+        var c = first
+        while c + R.laneCount <= taps.channelEnd {
+            var sums = InlineArray<8, R>(repeating: R(broadcasting: 0))
+            // An offset, not a pointer: the block's first input vectors lie outside the input.
+            var inputRow = taps.origin &+ taps.rows.lowerBound &* taps.rowStep &+ c
+            var filterRow = filter + (taps.rows.lowerBound &* width &* k &+ c)
+            for _ in taps.rows {
+                var inputs = InlineArray<14, R>(repeating: R(broadcasting: 0))  // columns + width - 1 of them
+                for j in valid { inputs[j] = In.load(R.self, input + (inputRow &+ j &* taps.columnStep)) }
+                for t in 0..<width {
+                    let w = R(loading: filterRow + t &* k)
+                    for i in 0..<columns where valid.contains(i + t) { sums[i] = sums[i].multiplyAdd(inputs[i + t], w) }
+                }
+                inputRow &+= taps.rowStep
+                filterRow += width &* k
+            }
+            for i in 0..<columns { Out.store(sums[i], to: pixel + (c + i * pixelStep)) }
+            c += R.laneCount
+        }
+        return c
+    }
+
 }

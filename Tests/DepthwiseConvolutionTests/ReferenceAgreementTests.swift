@@ -52,6 +52,10 @@ import Testing
         Geometry(
             batch: 1, height: 23, width: 41, channels: 19, multiplier: 1, filter: HeightWidth(3), strides: 2, padding: .same,
             dilations: 2),
+        // SAME padding at unit stride: blocks of 8 and of 4 at the ends of the rows skip the taps in
+        // the padding (5x5 here, 3x3 and 7x7 above), with whole registers and a tail.
+        Geometry(batch: 1, height: 6, width: 13, channels: 35, multiplier: 1, filter: HeightWidth(5), strides: 1, padding: .same),
+        Geometry(batch: 2, height: 5, width: 6, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 1, padding: .same),
         // 5x5 filters at stride 2: rows of 19 and of 6 interior columns (blocks of 8, then of 4).
         Geometry(batch: 1, height: 9, width: 41, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
         Geometry(batch: 1, height: 6, width: 15, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
