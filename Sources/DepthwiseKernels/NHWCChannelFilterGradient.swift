@@ -87,6 +87,7 @@ extension NHWCKernels {
         /// filterGradient[kh, kw, channel ..< channel + V.laneCount] for every tap.
         @inlinable
         func run<V: KernelVector>(_: V.Type, channel c: Int, padded: UnsafeMutablePointer<T>) where V.Element == T {
+            let sharesInputs = g.strides.width == g.dilations.width && F.registerCount >= 32
             for image in 0..<g.batch {
                 pad(V.self, image: image, channel: c, into: padded)
                 var kh = 0
@@ -97,8 +98,10 @@ extension NHWCKernels {
                         let taps = min(5, g.filterWidth - kw)
                         let tile = (image, kh, kw, c, UnsafePointer(padded))
                         switch (rows, taps) {  // constant counts, so that the sums stay in registers
+                        case (3, 5) where sharesInputs: sumSharing(V.self, TileShape<3, 5>.self, tile)
                         case (3, 5): sum(V.self, TileShape<3, 5>.self, tile)
                         case (3, 4): sum(V.self, TileShape<3, 4>.self, tile)
+                        case (3, 3) where sharesInputs: sumSharing(V.self, TileShape<3, 3>.self, tile)
                         case (3, 3): sum(V.self, TileShape<3, 3>.self, tile)
                         case (3, 2): sum(V.self, TileShape<3, 2>.self, tile)
                         case (3, _): sum(V.self, TileShape<3, 1>.self, tile)
@@ -246,6 +249,55 @@ extension NHWCKernels {
                 }
             }
             for r in 0..<rowCount {
+                for t in 0..<tapCount { s[r * 5 + t].store(to: tap(r, t)) }
+            }
+        }
+
+        /// ``sum(_:_:_:)`` for three filter rows of `tapCount` taps one input column apart (stride =
+        /// dilation): tap t of column ow reads the vector that tap t + 1 of column ow - 1 read, so
+        /// each padded input vector is loaded once per filter row and kept in a register for the
+        /// taps that read it. Each sum still takes its products pixel by pixel. Not inlined, so
+        /// that the tile shapes stay inlined in the caller.
+        @inlinable @inline(never)
+        func sumSharing<V: KernelVector, let tapCount: Int>(
+            _: V.Type, _: TileShape<3, tapCount>.Type, _ tile: (image: Int, kh: Int, kw: Int, c: Int, padded: UnsafePointer<T>)
+        ) where V.Element == T {
+            let (k, lanes) = (g.outputChannels, V.laneCount)
+            let step = g.dilations.width * lanes
+            func tap(_ r: Int, _ t: Int) -> UnsafeMutablePointer<T> {
+                filterGradient + ((tile.kh + r) * g.filterWidth + tile.kw + t) * k + tile.c
+            }
+            var s = InlineArray<15, V>(repeating: V(broadcasting: 0))
+            if tile.image > 0 {
+                for r in 0..<3 {
+                    for t in 0..<tapCount { s[r * 5 + t] = V(loading: tap(r, t)) }
+                }
+            }
+            for oh in 0..<g.outputHeight {
+                var gradients = outputGradient + (tile.image * g.outputHeight + oh) * g.outputWidth * k + tile.c
+                // Tile row r's tap 0 for output column 0.
+                let (top, left) = (oh * g.strides.height + tile.kh * g.dilations.height, tile.kw * g.dilations.width)
+                var inputs = InlineArray<3, UnsafePointer<T>>(repeating: tile.padded)
+                // The vectors of taps 0 ..< tapCount - 1 of each filter row for the next column.
+                var window = InlineArray<12, V>(repeating: V(broadcasting: 0))
+                for r in 0..<3 {
+                    inputs[r] = tile.padded + ((top + r * g.dilations.height) * paddedWidth + left) * lanes
+                    for t in 0..<(tapCount - 1) { window[r * 4 + t] = V(loading: inputs[r] + t * step) }
+                }
+                for _ in 0..<g.outputWidth {
+                    let gradient = L.load(V.self, gradients)
+                    for r in 0..<3 {
+                        let last = V(loading: inputs[r] + (tapCount - 1) * step)
+                        for t in 0..<(tapCount - 1) { s[r * 5 + t] = s[r * 5 + t].multiplyAdd(gradient, window[r * 4 + t]) }
+                        s[r * 5 + tapCount - 1] = s[r * 5 + tapCount - 1].multiplyAdd(gradient, last)
+                        for t in 0..<(tapCount - 2) { window[r * 4 + t] = window[r * 4 + t + 1] }
+                        window[r * 4 + tapCount - 2] = last
+                        inputs[r] += step
+                    }
+                    gradients += k
+                }
+            }
+            for r in 0..<3 {
                 for t in 0..<tapCount { s[r * 5 + t].store(to: tap(r, t)) }
             }
         }

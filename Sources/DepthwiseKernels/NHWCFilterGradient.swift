@@ -86,8 +86,7 @@ extension NHWCKernels {
                     let end = (part + 1) * rowCount / parts
                     while band < end {
                         let rows = band..<min(end, band + bandRows, (band / g.outputHeight + 1) * g.outputHeight)
-                        let bandOperands = operands(rows, workspace)
-                        for row in rows { accumulateFilterGradient(g, row: row, bandOperands, into: sums) }
+                        accumulateFilterGradient(g, rows: rows, operands(rows, workspace), into: sums)
                         band = rows.upperBound
                     }
                 }
@@ -107,60 +106,83 @@ extension NHWCKernels {
         add(F.Single.self, &i)
     }
 
-    /// sums[kh, kw, k] += sum over ow of outputGradient[n, oh, ow, k] * input[n, ih, iw, k], for one output row.
-    ///
-    /// Each tap's sum runs over ow in order. The columns whose taps all lie inside the input
-    /// are taken in tiles of up to three filter rows by five taps (one gradient load for up to
-    /// fifteen independent sums); the columns at the borders, one tap at a time.
+    /// sums[kh, kw, k] += sum over (oh, ow) of outputGradient[n, oh, ow, k] * input[n, ih, iw, k], for
+    /// the output rows `rows` of one image, in runs of rows that read the same filter rows.
     @inlinable
     static func accumulateFilterGradient<L: MemoryFormat>(
-        _ g: KernelGeometry, row: Int, _ operands: FilterGradientOperands<L>, into sums: UnsafeMutablePointer<T>
+        _ g: KernelGeometry, rows: Range<Int>, _ operands: FilterGradientOperands<L>, into sums: UnsafeMutablePointer<T>
+    ) {
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            let filterRows = g.validFilterRows(forOutputRow: start % g.outputHeight)
+            var end = start + 1
+            while end < rows.upperBound && g.validFilterRows(forOutputRow: end % g.outputHeight) == filterRows { end += 1 }
+            accumulateFilterGradient(g, rows: start..<end, filterRows: filterRows, operands, into: sums)
+            start = end
+        }
+    }
+
+    /// The sums of ``accumulateFilterGradient(_:rows:_:into:)`` for rows that all read `filterRows`.
+    ///
+    /// Each tap's sum takes first the products of the columns at the borders (where some taps
+    /// read the padding) of every row, one tap at a time; then those of the columns whose taps
+    /// all lie inside the input, row by row, in tiles of up to three filter rows by five taps:
+    /// one gradient load for up to fifteen independent sums, held in registers over all the
+    /// rows, so that the input rows that several output rows read come from the L1 cache.
+    @inlinable
+    static func accumulateFilterGradient<L: MemoryFormat>(
+        _ g: KernelGeometry, rows: Range<Int>, filterRows: Range<Int>, _ operands: FilterGradientOperands<L>,
+        into sums: UnsafeMutablePointer<T>
     ) {
         let k = g.outputChannels
-        let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
-        let gradientRow = operands.outputGradient + (row - operands.firstOutputRow) * g.outputWidth * k
+        let (n, firstRow) = rows.lowerBound.quotientAndRemainder(dividingBy: g.outputHeight)
         let interior = g.interiorOutputColumns
         let (left, right) = (0..<interior.lowerBound, interior.isEmpty ? 0..<g.outputWidth : interior.upperBound..<g.outputWidth)
-        let rows = g.validFilterRows(forOutputRow: oh)
+        let gradientRowStep = g.outputWidth * k
+        let inputRowStep = g.strides.height * g.inputWidth * k
+        // The input row that filter row kh of the first output row reads.
         func inputRow(_ kh: Int) -> UnsafePointer<L.Stored> {
-            let ih = oh * g.strides.height + kh * g.dilations.height - g.padTop
+            let ih = firstRow * g.strides.height + kh * g.dilations.height - g.padTop
             return operands.input + (n * g.inputHeight + ih - operands.firstInputRow) * g.inputWidth * k
         }
-        func product(_ kh: Int, _ kw: Int, _ columns: Range<Int>) -> ProductRow<L> {
+        // Filter tap (kh, kw) along the columns `columns` of output row `r` of `rows`.
+        func product(_ r: Int, _ kh: Int, _ kw: Int, _ columns: Range<Int>) -> ProductRow<L> {
             ProductRow(
-                columns: columns, gradient: gradientRow, input: inputRow(kh),
-                inputOrigin: (kw * g.dilations.width - g.padLeft) * k, inputColumnStep: g.strides.width * k, channels: k)
+                columns: columns, gradient: operands.outputGradient + (rows.lowerBound + r - operands.firstOutputRow) * gradientRowStep,
+                input: inputRow(kh) + r * inputRowStep, inputOrigin: (kw * g.dilations.width - g.padLeft) * k,
+                inputColumnStep: g.strides.width * k, channels: k)
         }
         func tap(_ kh: Int, _ kw: Int) -> UnsafeMutablePointer<T> { sums + (kh * g.filterWidth + kw) * k }
-        // Each tap's valid columns within `side`, one tap at a time.
-        func accumulateBorder(_ side: Range<Int>) {
-            for kh in rows {
+        for r in 0..<rows.count {
+            for kh in filterRows {
                 for kw in 0..<g.filterWidth {
-                    accumulate(product(kh, kw, g.validOutputColumns(forFilterColumn: kw).clamped(to: side)), tap(kh, kw), from: 0)
+                    let columns = g.validOutputColumns(forFilterColumn: kw)
+                    accumulate(product(r, kh, kw, columns.clamped(to: left)), tap(kh, kw), from: 0)
+                    accumulate(product(r, kh, kw, columns.clamped(to: right)), tap(kh, kw), from: 0)
                 }
             }
         }
-        accumulateBorder(left)
-        var kh = rows.lowerBound
-        while !interior.isEmpty && kh < rows.upperBound {
-            let tileRows = min(3, rows.upperBound - kh)
+        var kh = filterRows.lowerBound
+        while !interior.isEmpty && kh < filterRows.upperBound {
+            let tileRows = min(3, filterRows.upperBound - kh)
             let tile = FilterTile(
-                first: product(kh, 0, interior), rows: (inputRow(kh), inputRow(kh + min(1, tileRows - 1)), inputRow(kh + tileRows - 1)),
-                sums: tap(kh, 0), rowStep: g.filterWidth * k, tapStep: g.dilations.width * k)
+                first: product(0, kh, 0, interior),
+                rows: (inputRow(kh), inputRow(kh + min(1, tileRows - 1)), inputRow(kh + tileRows - 1)),
+                sums: tap(kh, 0), rowStep: g.filterWidth * k, tapStep: g.dilations.width * k, outputRows: rows.count,
+                gradientRowStep: gradientRowStep, inputRowStep: inputRowStep)
             var kw = 0
             while kw < g.filterWidth {
                 let tileTaps = min(5, g.filterWidth - kw)
                 let rest = tile.accumulate(rows: tileRows, taps: tileTaps, from: kw)
-                for r in 0..<tileRows {
-                    for t in 0..<tileTaps {
-                        accumulate(product(kh + r, kw + t, interior), tap(kh + r, kw + t), from: rest)
+                for r in 0..<rows.count {
+                    for i in 0..<tileRows {
+                        for t in 0..<tileTaps { accumulate(product(r, kh + i, kw + t, interior), tap(kh + i, kw + t), from: rest) }
                     }
                 }
                 kw += tileTaps
             }
             kh += tileRows
         }
-        accumulateBorder(right)
     }
 
     /// One tap's sums over `product.columns`, from channel `first` to the last, one register,
@@ -211,7 +233,7 @@ extension NHWCKernels {
         }
     }
 
-    /// Up to three neighbouring filter rows over the interior columns of one output row.
+    /// Up to three neighbouring filter rows over the interior columns of `outputRows` output rows.
     @usableFromInline
     struct FilterTile<L: MemoryFormat> {
         /// Filter row 0, tap 0.
@@ -223,22 +245,30 @@ extension NHWCKernels {
         @usableFromInline let rowStep: Int
         /// The distance in the input between neighbouring taps of a row.
         @usableFromInline let tapStep: Int
+        /// The output rows summed, and the distances from one to the next in the gradient and the input.
+        @usableFromInline let outputRows: Int
+        @usableFromInline let gradientRowStep: Int
+        @usableFromInline let inputRowStep: Int
 
         @inlinable
         init(
             first: ProductRow<L>, rows: (UnsafePointer<L.Stored>, UnsafePointer<L.Stored>, UnsafePointer<L.Stored>),
-            sums: UnsafeMutablePointer<T>, rowStep: Int, tapStep: Int
+            sums: UnsafeMutablePointer<T>, rowStep: Int, tapStep: Int, outputRows: Int, gradientRowStep: Int, inputRowStep: Int
         ) {
             (self.first, self.rows, self.sums, self.rowStep, self.tapStep) = (first, rows, sums, rowStep, tapStep)
+            (self.outputRows, self.gradientRowStep, self.inputRowStep) = (outputRows, gradientRowStep, inputRowStep)
         }
 
         /// The sums of taps `kw ..< kw + taps` of filter rows `0 ..< rows`, one register of
         /// channels at a time; returns the first channel left.
         @inlinable @inline(__always)
         func accumulate(rows: Int, taps: Int, from kw: Int) -> Int {
-            switch (rows, taps) {  // constant counts, so that the sums stay in registers
+            let sharesInputs = tapStep == first.inputColumnStep && F.registerCount >= 32
+            return switch (rows, taps) {  // constant counts, so that the sums stay in registers
+            case (3, 5) where sharesInputs: accumulateSharing(TileShape<3, 5>.self, kw)
             case (3, 5): accumulate(3, 5, kw)
             case (3, 4): accumulate(3, 4, kw)
+            case (3, 3) where sharesInputs: accumulateSharing(TileShape<3, 3>.self, kw)
             case (3, 3): accumulate(3, 3, kw)
             case (3, 2): accumulate(3, 2, kw)
             case (3, _): accumulate(3, 1, kw)
@@ -269,15 +299,67 @@ extension NHWCKernels {
                 for r in 0..<rowCount {
                     for t in 0..<tapCount { s[r * 5 + t] = R(loading: sums + r * rowStep + (kw + t) * k + c) }
                 }
-                for ow in first.columns {
-                    let gradient = L.load(R.self, gradients + ow * k + c)
-                    let x = ow * first.inputColumnStep + c
-                    for r in 0..<rowCount {
-                        let row = inputs[r] + x
-                        for t in 0..<tapCount { s[r * 5 + t] = s[r * 5 + t].multiplyAdd(gradient, L.load(R.self, row + t * tapStep)) }
+                // Offsets are valid (the interior columns' taps lie inside the input): wrapping arithmetic cannot wrap.
+                for b in 0..<outputRows {
+                    var gradients = gradients + (b &* gradientRowStep &+ first.columns.lowerBound &* k &+ c)
+                    var x = b &* inputRowStep &+ first.columns.lowerBound &* first.inputColumnStep &+ c
+                    for _ in first.columns {
+                        let gradient = L.load(R.self, gradients)
+                        for r in 0..<rowCount {
+                            let row = inputs[r] + x
+                            for t in 0..<tapCount { s[r * 5 + t] = s[r * 5 + t].multiplyAdd(gradient, L.load(R.self, row + t &* tapStep)) }
+                        }
+                        gradients += k
+                        x &+= first.inputColumnStep
                     }
                 }
                 for r in 0..<rowCount {
+                    for t in 0..<tapCount { s[r * 5 + t].store(to: sums + r * rowStep + (kw + t) * k + c) }
+                }
+                c += lanes
+            }
+            return c
+        }
+
+        /// ``accumulate(_:_:_:)`` for three filter rows of `tapCount` taps where the taps lie one
+        /// output column apart (stride = dilation): tap t of column ow reads the input vector that
+        /// tap t + 1 of column ow - 1 read, so each input vector is loaded once per filter row and
+        /// kept in a register for the taps that read it. Each sum still takes its products column
+        /// by column. Not inlined, so that the 15 tile shapes stay inlined in the caller.
+        @inlinable @inline(never)
+        func accumulateSharing<let tapCount: Int>(_: TileShape<3, tapCount>.Type, _ kw: Int) -> Int {
+            typealias R = F.Register
+            let (lanes, k, step) = (R.laneCount, first.channels, tapStep)
+            let origin = first.inputOrigin + kw * tapStep
+            let inputs: InlineArray<3, UnsafePointer<L.Stored>> = [rows.0 + origin, rows.1 + origin, rows.2 + origin]
+            var c = 0
+            while c + lanes <= k {
+                var s = InlineArray<15, R>(repeating: R(broadcasting: 0))
+                for r in 0..<3 {
+                    for t in 0..<tapCount { s[r * 5 + t] = R(loading: sums + r * rowStep + (kw + t) * k + c) }
+                }
+                for b in 0..<outputRows {
+                    var gradients = first.gradient + (b &* gradientRowStep &+ first.columns.lowerBound &* k &+ c)
+                    var x = b &* inputRowStep &+ first.columns.lowerBound &* first.inputColumnStep &+ c
+                    // The input vectors of taps 0 ..< tapCount - 1 of each filter row for the next column.
+                    var window = InlineArray<12, R>(repeating: R(broadcasting: 0))
+                    for r in 0..<3 {
+                        for t in 0..<(tapCount - 1) { window[r * 4 + t] = L.load(R.self, inputs[r] + (x &+ t &* step)) }
+                    }
+                    for _ in first.columns {
+                        let gradient = L.load(R.self, gradients)
+                        for r in 0..<3 {
+                            let last = L.load(R.self, inputs[r] + (x &+ (tapCount - 1) &* step))
+                            for t in 0..<(tapCount - 1) { s[r * 5 + t] = s[r * 5 + t].multiplyAdd(gradient, window[r * 4 + t]) }
+                            s[r * 5 + tapCount - 1] = s[r * 5 + tapCount - 1].multiplyAdd(gradient, last)
+                            for t in 0..<(tapCount - 2) { window[r * 4 + t] = window[r * 4 + t + 1] }
+                            window[r * 4 + tapCount - 2] = last
+                        }
+                        gradients += k
+                        x &+= step
+                    }
+                }
+                for r in 0..<3 {
                     for t in 0..<tapCount { s[r * 5 + t].store(to: sums + r * rowStep + (kw + t) * k + c) }
                 }
                 c += lanes

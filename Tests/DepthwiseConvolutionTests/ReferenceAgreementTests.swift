@@ -56,6 +56,9 @@ import Testing
         // the padding (5x5 here, 3x3 and 7x7 above), with whole registers and a tail.
         Geometry(batch: 1, height: 6, width: 13, channels: 35, multiplier: 1, filter: HeightWidth(5), strides: 1, padding: .same),
         Geometry(batch: 2, height: 5, width: 6, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 1, padding: .same),
+        // A 5x5 filter gradient on images too large to go by channels: tiles of 3 filter rows by 5
+        // taps that share input vectors across taps, over runs of output rows.
+        Geometry(batch: 2, height: 36, width: 40, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 1, padding: .same),
         // 5x5 filters at stride 2: rows of 19 and of 6 interior columns (blocks of 8, then of 4).
         Geometry(batch: 1, height: 9, width: 41, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
         Geometry(batch: 1, height: 6, width: 15, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
