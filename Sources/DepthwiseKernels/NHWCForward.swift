@@ -422,7 +422,7 @@ extension NHWCKernels {
     }
 
     /// ``convolveBlocks(_:_:_:columns:rows:outputColumnStep:from:_:_:_:pixelStep:outputRowStep:)`` for
-    /// columns one filter tap apart (stride = dilation), for filters 3, 5 or 7 taps wide (3 for
+    /// columns one filter tap apart (stride = dilation), for filters 2, 3, 5 or 7 taps wide (3 for
     /// two rows); nil for other widths.
     @inlinable @inline(__always)
     static func convolveSharing<In: MemoryFormat, Out: MemoryFormat>(
@@ -448,9 +448,11 @@ extension NHWCKernels {
         case (true, 3): sharingBlocks(In.self, Out.self, t, n, columns: 8, width: 3, i, input, f, p, ps)
         case (true, 5): sharingBlocks(In.self, Out.self, t, n, columns: 8, width: 5, i, input, f, p, ps)
         case (true, 7): sharingBlocks(In.self, Out.self, t, n, columns: 8, width: 7, i, input, f, p, ps)
+        case (true, 2): sharingBlocks(In.self, Out.self, t, n, columns: 8, width: 2, i, input, f, p, ps)
         case (false, 3): sharingBlocks(In.self, Out.self, t, n, columns: 4, width: 3, i, input, f, p, ps)
         case (false, 5): sharingBlocks(In.self, Out.self, t, n, columns: 4, width: 5, i, input, f, p, ps)
         case (false, 7): sharingBlocks(In.self, Out.self, t, n, columns: 4, width: 7, i, input, f, p, ps)
+        case (false, 2): sharingBlocks(In.self, Out.self, t, n, columns: 4, width: 2, i, input, f, p, ps)
         default: nil
         }
     }
