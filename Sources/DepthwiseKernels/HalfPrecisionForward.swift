@@ -24,7 +24,6 @@ extension HalfPrecisionKernels {
         output: UnsafeMutablePointer<UInt16>, threadCount: Int
     ) {
         typealias Kernels = NHWCKernels<F>
-        let k = g.outputChannels
         let bands = Kernels.ForwardBands(g, threadCount: threadCount)
         // The widened rows, then the expanded rows.
         let workspaceElements = 2 * bands.inputElementsPerBand
@@ -35,11 +34,9 @@ extension HalfPrecisionKernels {
                 for band in items {
                     let (outputRows, inputRows) = bands.rows(of: band)
                     widenInputRows(g, inputRows, of: input, into: widened, expandingInto: expanded)
-                    for row in outputRows {
-                        Kernels.forwardRow(
-                            NativeFormat<Float>.self, H.self, g, row: row, channels: 0..<k, firstInputRow: inputRows.lowerBound,
-                            expanded, filter, firstOutputRow: 0, output)
-                    }
+                    Kernels.forwardBand(
+                        NativeFormat<Float>.self, H.self, g, rows: outputRows, pairs: bands.pairsRows,
+                        firstInputRow: inputRows.lowerBound, expanded, filter, output)
                 }
             }
         }

@@ -20,13 +20,28 @@ extension NHWCKernels {
                 for band in items {
                     let (outputRows, inputRows) = bands.rows(of: band)
                     expand(g, rows: inputRows, input: input, into: expanded)
-                    for row in outputRows {
-                        forwardRow(
-                            g, row: row, channels: 0..<g.outputChannels, firstInputRow: inputRows.lowerBound, expanded,
-                            filter, firstOutputRow: 0, output)
-                    }
+                    forwardBand(
+                        NativeFormat<T>.self, NativeFormat<T>.self, g, rows: outputRows, pairs: bands.pairsRows,
+                        firstInputRow: inputRows.lowerBound, expanded, filter, output)
                 }
             }
+        }
+    }
+
+    /// Computes output rows `rows` (of one image) of all channels from the expanded input rows
+    /// from row `firstInputRow`, two at a time where `pairs` (``sharesRows(_:operandBytes:)``).
+    @inlinable
+    static func forwardBand<In: MemoryFormat, Out: MemoryFormat>(
+        _: In.Type, _: Out.Type, _ g: KernelGeometry, rows: Range<Int>, pairs: Bool, firstInputRow: Int,
+        _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ output: UnsafeMutablePointer<Out.Stored>
+    ) {
+        var row = rows.lowerBound
+        while row < rows.upperBound {
+            let count = pairs ? min(2, rows.upperBound - row) : 1
+            forwardRow(
+                In.self, Out.self, g, row: row, rows: count, channels: 0..<g.outputChannels, firstInputRow: firstInputRow, input,
+                filter, firstOutputRow: 0, output)
+            row += count
         }
     }
 
@@ -39,13 +54,19 @@ extension NHWCKernels {
         @usableFromInline let bandsPerImage: Int
         /// The most input rows a band reads, times `inputWidth * outputChannels`.
         @usableFromInline let inputElementsPerBand: Int
+        /// Whether a band computes its rows two at a time (``sharesRows(_:operandBytes:)``, for
+        /// the input and output in `T`).
+        @usableFromInline let pairsRows: Bool
 
         @inlinable
         init(_ g: KernelGeometry, threadCount: Int) {
             geometry = g
-            // Fewer rows where 8 would leave threads idle. Each output is computed the same
-            // way whatever the band, so this does not change the results.
-            rowsPerBand = max(1, min(8, g.outputHeight, g.batch * g.outputHeight / (4 * max(1, threadCount))))
+            let operandBytes = (Double(g.inputCount) + Double(g.outputCount)) * Double(MemoryLayout<T>.stride)
+            pairsRows = sharesRows(g, operandBytes: operandBytes)
+            // Fewer rows where 8 would leave threads idle, but a pair where rows go in pairs. Each
+            // output is computed the same way whatever the band, so this does not change the results.
+            let fewest = min(pairsRows ? 2 : 1, g.outputHeight)
+            rowsPerBand = max(fewest, min(8, g.outputHeight, g.batch * g.outputHeight / (4 * max(1, threadCount))))
             bandsPerImage = (g.outputHeight + rowsPerBand - 1) / rowsPerBand
             inputElementsPerBand = expandedElements(g, outputRows: rowsPerBand)
         }
