@@ -21,9 +21,8 @@ extension NHWCKernels {
         _: In.Type, _: Out.Type, _ g: KernelGeometry, input: UnsafePointer<In.Stored>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<Out.Stored>, threadCount: Int
     ) {
-        let operandBytes =
-            Double(g.inputCount) * Double(MemoryLayout<In.Stored>.stride) + Double(g.outputCount) * Double(MemoryLayout<Out.Stored>.stride)
-        let rowsPerItem = sharesRows(g, operandBytes: operandBytes) ? 2 : 1
+        let pairs = sharesRows(g, inputElementBytes: MemoryLayout<In.Stored>.stride, outputElementBytes: MemoryLayout<Out.Stored>.stride)
+        let rowsPerItem = pairs ? 2 : 1
         let itemsPerImage = (g.outputHeight + rowsPerItem - 1) / rowsPerItem
         let slices = channelSliceCount(g)
         let shared = UncheckedSendable((input, filter, output))
@@ -43,13 +42,14 @@ extension NHWCKernels {
     /// Whether the forward pass computes output rows two at a time: where the second row's
     /// taps read the input one filter row below the first's (stride = dilation along both
     /// dimensions, as for the input vectors the columns share), for filters 3 wide, where the
-    /// registers hold the sums of two rows of a block besides its inputs, and for operands
-    /// (`operandBytes` of input and output) within 16 MiB. (For 5-wide filters the compiler no
-    /// longer inlined the block; on larger layers, streamed from memory, pairs ran about 11%
-    /// slower than single rows, where layers in cache ran 12% faster.)
+    /// registers hold the sums of two rows of a block besides its inputs, and for an input and an
+    /// output (of elements of the given sizes) within 16 MiB together. (For 5-wide filters the
+    /// compiler no longer inlined the block; on larger layers, streamed from memory, pairs ran
+    /// about 11% slower than single rows, where layers in cache ran 12% faster.)
     @inlinable
-    static func sharesRows(_ g: KernelGeometry, operandBytes: Double) -> Bool {
-        F.registerCount >= 32 && g.strides == g.dilations && g.filterWidth == 3 && operandBytes <= 16 * 1024 * 1024
+    static func sharesRows(_ g: KernelGeometry, inputElementBytes: Int, outputElementBytes: Int) -> Bool {
+        let operandBytes = Double(g.inputCount) * Double(inputElementBytes) + Double(g.outputCount) * Double(outputElementBytes)
+        return F.registerCount >= 32 && g.strides == g.dilations && g.filterWidth == 3 && operandBytes <= 16 * 1024 * 1024
     }
 
     /// Slices of the channels computed as separate work items: enough items to share a layer
@@ -90,7 +90,7 @@ extension NHWCKernels {
 
     /// ``forwardRow(_:row:channels:firstInputRow:_:_:firstOutputRow:_:pixelStep:)`` on an input and
     /// an output held in formats `In` and `Out`, for `rows` output rows from `row` (1, or 2 of
-    /// one image where ``sharesRows(_:operandBytes:)``).
+    /// one image where ``sharesRows(_:inputElementBytes:outputElementBytes:)``).
     @inlinable
     static func forwardRow<In: MemoryFormat, Out: MemoryFormat>(
         _: In.Type, _: Out.Type, _ g: KernelGeometry, row: Int, rows: Int = 1, channels: Range<Int>, firstInputRow: Int,

@@ -29,7 +29,7 @@ extension NHWCKernels {
     }
 
     /// Computes output rows `rows` (of one image) of all channels from the expanded input rows
-    /// from row `firstInputRow`, two at a time where `pairs` (``sharesRows(_:operandBytes:)``).
+    /// from row `firstInputRow`, two at a time where `pairs` (``sharesRows(_:inputElementBytes:outputElementBytes:)``).
     @inlinable
     static func forwardBand<In: MemoryFormat, Out: MemoryFormat>(
         _: In.Type, _: Out.Type, _ g: KernelGeometry, rows: Range<Int>, pairs: Bool, firstInputRow: Int,
@@ -54,15 +54,14 @@ extension NHWCKernels {
         @usableFromInline let bandsPerImage: Int
         /// The most input rows a band reads, times `inputWidth * outputChannels`.
         @usableFromInline let inputElementsPerBand: Int
-        /// Whether a band computes its rows two at a time (``sharesRows(_:operandBytes:)``, for
+        /// Whether a band computes its rows two at a time (``sharesRows(_:inputElementBytes:outputElementBytes:)``, for
         /// the input and output in `T`).
         @usableFromInline let pairsRows: Bool
 
         @inlinable
         init(_ g: KernelGeometry, threadCount: Int) {
             geometry = g
-            let operandBytes = (Double(g.inputCount) + Double(g.outputCount)) * Double(MemoryLayout<T>.stride)
-            pairsRows = sharesRows(g, operandBytes: operandBytes)
+            pairsRows = sharesRows(g, inputElementBytes: MemoryLayout<T>.stride, outputElementBytes: MemoryLayout<T>.stride)
             // Fewer rows where 8 would leave threads idle, but a pair where rows go in pairs. Each
             // output is computed the same way whatever the band, so this does not change the results.
             let fewest = min(pairsRows ? 2 : 1, g.outputHeight)
