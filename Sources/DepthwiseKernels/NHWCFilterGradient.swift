@@ -292,7 +292,6 @@ extension NHWCKernels {
             // The input of tap kw of each row, for output column 0.
             let origin = first.inputOrigin + kw * tapStep
             let inputs: InlineArray<3, UnsafePointer<L.Stored>> = [rows.0 + origin, rows.1 + origin, rows.2 + origin]
-            let gradients = first.gradient
             var c = 0
             while c + lanes <= k {
                 var s = InlineArray<15, R>(repeating: R(broadcasting: 0))
@@ -301,7 +300,7 @@ extension NHWCKernels {
                 }
                 // Offsets are valid (the interior columns' taps lie inside the input): wrapping arithmetic cannot wrap.
                 for b in 0..<outputRows {
-                    var gradients = gradients + (b &* gradientRowStep &+ first.columns.lowerBound &* k &+ c)
+                    var gradients = first.gradient + (b &* gradientRowStep &+ first.columns.lowerBound &* k &+ c)
                     var x = b &* inputRowStep &+ first.columns.lowerBound &* first.inputColumnStep &+ c
                     for _ in first.columns {
                         let gradient = L.load(R.self, gradients)

@@ -584,6 +584,8 @@ extension NHWCKernels {
     }
 
     /// The block at the end of a row, whose last (width - 1) / 2 input vectors lie in the padding.
+    /// Apart from ``convolveLeadingBlock(_:_:_:columns:_:_:_:_:_:)``, as the sharing shapes are:
+    /// with ten shapes in one switch, the compiler stopped inlining them.
     @inlinable @inline(never)
     static func convolveTrailingBlock<In: MemoryFormat, Out: MemoryFormat>(
         _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
