@@ -20,70 +20,91 @@ enum SevenRows: FilterRows {
 }
 
 extension NCHWKernels {
-    /// Output rows per band of ``convolveBands(_:_:)``.
+    /// Output rows per band of ``convolveBands(_:_:to:adding:)``.
     @inlinable static var bandRows: Int { 4 }
 
-    /// Whether ``convolveBands(_:_:)`` serves `layout`: unit strides, unit row dilation, a
-    /// filter height of 3, 5 or 7, and at least a band of rows and two registers of columns.
+    /// Whether ``convolveBands(_:_:to:adding:)`` serves `layout`: unit strides, unit row dilation,
+    /// a filter height of 3, 5 or 7, and at least a band of rows and a register of columns.
     @inlinable
     static func bandsServe(_ layout: FlatPlane) -> Bool {
         let g = layout.g
         return g.strides == (1, 1) && g.dilations.height == 1 && [3, 5, 7].contains(g.filterHeight)
-            && g.outputHeight >= bandRows && layout.pitch >= 2 * F.Register.laneCount
+            && g.outputHeight >= bandRows && layout.pitch >= F.Register.laneCount
     }
 
-    /// flat[oh * pitch + ow] = sum over taps (kh, kw), in order of kw, then kh, of
-    /// weights[kh*KW + kw] * phases[(oh + kh) * pitch + ow + kw*dw], for oh < outputHeight, ow < pitch
+    /// plane[oh * outputWidth + ow] = sum over taps (kh, kw), in order of kw, then kh, of
+    /// weights[kh*KW + kw] * phases[(oh + kh) * pitch + ow + kw*dw], or += where `adding`
     ///
-    /// The unit-stride convolution of ``convolve(_:_:)``, four output rows by two registers at a
-    /// time: each register loaded from the phase serves every row of the band that reads it
+    /// The unit-stride convolution of ``convolve(_:_:)``, four output rows by two registers
+    /// at a time: each register loaded from the phase serves every row of the band that reads it
     /// (row i reads band row t with filter row t - i), so that loads fall from one per
     /// multiply-add to about (KH + 3) / (4 KH). The last band and the last registers of a row may
-    /// overlap the ones before (they compute the same values again).
+    /// overlap the ones before (they compute the same values again); so the sums go straight
+    /// into the plane, unless they are added to it: then into the flat result, which is added.
     @inlinable
-    static func convolveBands(_ layout: FlatPlane, _ scratch: FlatScratch<T>) {
+    static func convolveBands(
+        _ layout: FlatPlane, _ scratch: FlatScratch<T>, to plane: UnsafeMutablePointer<T>, adding: Bool
+    ) {
+        if !adding && layout.g.outputWidth >= F.Register.laneCount {
+            return convolveBands(layout, scratch, into: plane, pitch: layout.g.outputWidth, width: layout.g.outputWidth)
+        }
+        convolveBands(layout, scratch, into: scratch.flat, pitch: layout.pitch, width: layout.pitch)
+        layout.copyRows(F.self, scratch.flat, to: plane, adding: adding)
+    }
+
+    /// target[oh * pitch + ow] = the sums of ``convolveBands(_:_:to:adding:)``, for ow < width.
+    @inlinable
+    static func convolveBands(
+        _ layout: FlatPlane, _ scratch: FlatScratch<T>, into target: UnsafeMutablePointer<T>, pitch: Int, width: Int
+    ) {
         switch layout.g.filterHeight {
-        case 3: convolveBands(ThreeRows.self, layout, scratch)
-        case 5: convolveBands(FiveRows.self, layout, scratch)
-        default: convolveBands(SevenRows.self, layout, scratch)
+        case 3: convolveBands(ThreeRows.self, layout, scratch, target, pitch, width)
+        case 5: convolveBands(FiveRows.self, layout, scratch, target, pitch, width)
+        default: convolveBands(SevenRows.self, layout, scratch, target, pitch, width)
         }
     }
 
     @inlinable
-    static func convolveBands<K: FilterRows>(_: K.Type, _ layout: FlatPlane, _ scratch: FlatScratch<T>) {
+    static func convolveBands<K: FilterRows>(
+        _: K.Type, _ layout: FlatPlane, _ scratch: FlatScratch<T>, _ target: UnsafeMutablePointer<T>, _ targetPitch: Int,
+        _ width: Int
+    ) {
         typealias R = F.Register
         let g = layout.g
         let (lanes, pitch) = (R.laneCount, layout.pitch)
         let (phases, weights) = (UnsafePointer(scratch.phases), UnsafePointer(scratch.weights))
+        // A block's second register starts a register after its first, or closer in rows of
+        // fewer than two registers, which one block then covers.
+        let second = min(lanes, width - lanes)
         var band = 0
         while band < g.outputHeight {
             band = min(band, g.outputHeight - bandRows)
             var column = 0
-            while column < pitch {
-                column = min(column, pitch - 2 * lanes)
+            while column < width {
+                column = min(column, width - second - lanes)
                 let o = band * pitch + column
                 var sums = InlineArray<8, R>(repeating: R(broadcasting: 0))  // row i, register j at 2i + j
                 for kw in 0..<g.filterWidth {
                     let source = phases + (o + kw * g.dilations.width)
                     let tapWeights = weights + kw
                     // Band rows t = 0 ..< 4 + KH - 1, written out so that every index is a constant.
-                    bandRow(K.self, 0, source, pitch, tapWeights, g.filterWidth, &sums)
-                    bandRow(K.self, 1, source, pitch, tapWeights, g.filterWidth, &sums)
-                    bandRow(K.self, 2, source, pitch, tapWeights, g.filterWidth, &sums)
-                    bandRow(K.self, 3, source, pitch, tapWeights, g.filterWidth, &sums)
-                    bandRow(K.self, 4, source, pitch, tapWeights, g.filterWidth, &sums)
-                    bandRow(K.self, 5, source, pitch, tapWeights, g.filterWidth, &sums)
-                    bandRow(K.self, 6, source, pitch, tapWeights, g.filterWidth, &sums)
-                    bandRow(K.self, 7, source, pitch, tapWeights, g.filterWidth, &sums)
-                    bandRow(K.self, 8, source, pitch, tapWeights, g.filterWidth, &sums)
-                    bandRow(K.self, 9, source, pitch, tapWeights, g.filterWidth, &sums)
+                    bandRow(K.self, second, 0, source, pitch, tapWeights, g.filterWidth, &sums)
+                    bandRow(K.self, second, 1, source, pitch, tapWeights, g.filterWidth, &sums)
+                    bandRow(K.self, second, 2, source, pitch, tapWeights, g.filterWidth, &sums)
+                    bandRow(K.self, second, 3, source, pitch, tapWeights, g.filterWidth, &sums)
+                    bandRow(K.self, second, 4, source, pitch, tapWeights, g.filterWidth, &sums)
+                    bandRow(K.self, second, 5, source, pitch, tapWeights, g.filterWidth, &sums)
+                    bandRow(K.self, second, 6, source, pitch, tapWeights, g.filterWidth, &sums)
+                    bandRow(K.self, second, 7, source, pitch, tapWeights, g.filterWidth, &sums)
+                    bandRow(K.self, second, 8, source, pitch, tapWeights, g.filterWidth, &sums)
+                    bandRow(K.self, second, 9, source, pitch, tapWeights, g.filterWidth, &sums)
                 }
                 for i in 0..<bandRows {
-                    let out = scratch.flat + (o + i * pitch)
+                    let out = target + ((band + i) * targetPitch + column)
                     sums[2 * i].store(to: out)
-                    sums[2 * i + 1].store(to: out + lanes)
+                    sums[2 * i + 1].store(to: out + second)
                 }
-                column += 2 * lanes
+                column += second + lanes
             }
             band += bandRows
         }
@@ -93,13 +114,13 @@ extension NCHWKernels {
     /// of the band that reads it.
     @inlinable @inline(__always)
     static func bandRow<K: FilterRows>(
-        _: K.Type, _ t: Int, _ source: UnsafePointer<T>, _ pitch: Int, _ tapWeights: UnsafePointer<T>, _ filterWidth: Int,
+        _: K.Type, _ second: Int, _ t: Int, _ source: UnsafePointer<T>, _ pitch: Int, _ tapWeights: UnsafePointer<T>, _ filterWidth: Int,
         _ sums: inout InlineArray<8, F.Register>
     ) {
         typealias R = F.Register
         guard t < bandRows + K.count - 1 else { return }
         let row = source + t &* pitch
-        let (v0, v1) = (R(loading: row), R(loading: row + R.laneCount))
+        let (v0, v1) = (R(loading: row), R(loading: row + second))
         for i in 0..<bandRows where t - i >= 0 && t - i < K.count {
             let w = R(broadcasting: tapWeights[(t - i) &* filterWidth])
             sums[2 * i] = sums[2 * i].multiplyAdd(v0, w)

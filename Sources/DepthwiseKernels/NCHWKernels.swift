@@ -37,8 +37,12 @@ public enum NCHWKernels<F: VectorFamily> {
                             forwardPlane(g, plane, input, filter, output)
                             continue
                         }
-                        if bands { convolveBands(layout, scratch) } else { convolve(layout, scratch) }
-                        layout.copyRows(F.self, scratch.flat, to: output + plane * outputPlane, adding: false)
+                        if bands {
+                            convolveBands(layout, scratch, to: output + plane * outputPlane, adding: false)
+                        } else {
+                            convolve(layout, scratch)
+                            layout.copyRows(F.self, scratch.flat, to: output + plane * outputPlane, adding: false)
+                        }
                     }
                 }
             }

@@ -4,7 +4,7 @@
 /// phase reads as one flat convolution. The rows of the phases of one input row are then
 /// stored interleaved, every s-th column, and summed over the multiplier. With unit strides
 /// the one phase is the convolution with the filter turned by 180 degrees; where
-/// ``convolveBands(_:_:)`` serves it, the plane is convolved in bands instead.
+/// ``convolveBands(_:_:to:adding:)`` serves it, the plane is convolved in bands instead.
 extension NCHWKernels {
     /// inputGradient[n, c, ih, iw] = sum over q and the taps (kh, kw) that map an output (oh, ow) onto
     /// (ih, iw) of filter[kh, kw, c, q] * outputGradient[n, c*M + q, oh, ow]
@@ -64,8 +64,7 @@ extension NCHWKernels {
                         }
                         let gradient = outputGradient + (n * g.outputChannels + c * g.multiplier + q) * outputPlane
                         layout.fill(F.self, scratch.phases, from: gradient)
-                        convolveBands(layout, scratch)
-                        layout.copyRows(F.self, scratch.flat, to: inputGradient + item * inputPlane, adding: q > 0)
+                        convolveBands(layout, scratch, to: inputGradient + item * inputPlane, adding: q > 0)
                     }
                 }
             }

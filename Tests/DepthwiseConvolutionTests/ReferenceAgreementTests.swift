@@ -43,6 +43,10 @@ import Testing
         Geometry(
             batch: 1, height: 23, width: 37, channels: 3, multiplier: 2, filter: HeightWidth(height: 5, width: 2), strides: 1,
             padding: .explicit(top: 1, bottom: 3, left: 0, right: 2), dilations: HeightWidth(height: 1, width: 2)),
+        // Bands stored straight into the plane from one block of two overlapping registers (rows
+        // under two registers), and through the flat result where a row is under one register.
+        Geometry(batch: 1, height: 24, width: 24, channels: 3, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        Geometry(batch: 1, height: 40, width: 14, channels: 2, multiplier: 1, filter: HeightWidth(5), strides: 1, padding: .same),
         // Rows of 5 interior columns (a block of 4, then one), with whole registers of channels and a tail.
         Geometry(batch: 2, height: 7, width: 7, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
         // Output rows in pairs through the blocks (3-wide filters, stride = dilation): rows of 19
