@@ -36,7 +36,7 @@ extension HalfPrecisionKernels {
                 threadCount: threadCount
             ) { rows, widened in
                 let inputRows = Kernels.inputRows(g, readBy: rows)
-                widenInputRows(g, inputRows, of: input, into: widened, expandingInto: widened + expandedOffset)
+                widenInputRows(g, inputRows, 0..<k, of: input, into: widened, expandingInto: widened + expandedOffset)
                 let gradient = widened + gradientOffset
                 widen(outputGradient + rows.lowerBound * outputRowSize, into: gradient, count: rows.count * outputRowSize)
                 return Kernels.FilterGradientOperands<NativeFormat<Float>>(

@@ -31,11 +31,11 @@ extension HalfPrecisionKernels {
             Workspace.withMemory(byteCount: workspaceElements * MemoryLayout<Float>.stride) { memory in
                 let widened = memory.bindMemory(to: Float.self, capacity: workspaceElements)
                 let expanded = widened + bands.inputElementsPerBand
-                for band in items {
-                    let (outputRows, inputRows) = bands.rows(of: band)
-                    widenInputRows(g, inputRows, of: input, into: widened, expandingInto: expanded)
+                for item in items {
+                    let (outputRows, inputRows, channels) = bands.item(item)
+                    widenInputRows(g, inputRows, channels, of: input, into: widened, expandingInto: expanded)
                     Kernels.forwardBand(
-                        NativeFormat<Float>.self, H.self, g, rows: outputRows, pairs: bands.pairsRows,
+                        NativeFormat<Float>.self, H.self, g, rows: outputRows, channels: channels, pairs: bands.pairsRows,
                         firstInputRow: inputRows.lowerBound, expanded, filter, output)
                 }
             }
@@ -43,15 +43,25 @@ extension HalfPrecisionKernels {
     }
 
     /// Widens input rows `rows` (of `batch * inputHeight`) into `widened`, then expands them
-    /// to `channels * multiplier` channels into `expanded`.
+    /// to `channels * multiplier` channels into `expanded`: the input channels that output
+    /// channels `channels` read.
     @inlinable
     static func widenInputRows(
-        _ g: KernelGeometry, _ rows: Range<Int>, of input: UnsafePointer<UInt16>, into widened: UnsafeMutablePointer<Float>,
-        expandingInto expanded: UnsafeMutablePointer<Float>
+        _ g: KernelGeometry, _ rows: Range<Int>, _ channels: Range<Int>, of input: UnsafePointer<UInt16>,
+        into widened: UnsafeMutablePointer<Float>, expandingInto expanded: UnsafeMutablePointer<Float>
     ) {
         let rowSize = g.inputWidth * g.channels
-        let count = rows.count * rowSize
-        widen(input + rows.lowerBound * rowSize, into: widened, count: count)
-        NHWCKernels<F>.expand(g, count: count, readable: count, from: widened, into: expanded)
+        let inputChannels = NHWCKernels<F>.inputChannels(g, readBy: channels)
+        if inputChannels.count == g.channels {
+            widen(input + rows.lowerBound * rowSize, into: widened, count: rows.count * rowSize)
+        } else {
+            for p in 0..<rows.count * g.inputWidth {
+                let pixel = p * g.channels + inputChannels.lowerBound
+                widen(input + (rows.lowerBound * rowSize + pixel), into: widened + pixel, count: inputChannels.count)
+            }
+        }
+        var widenedRows = g  // the whole input of the expansion
+        (widenedRows.batch, widenedRows.inputHeight) = (1, rows.count)
+        NHWCKernels<F>.expand(widenedRows, rows: 0..<rows.count, channels: channels, input: widened, into: expanded)
     }
 }

@@ -18,6 +18,31 @@ public enum NHWCKernels<F: VectorFamily> {
             from: input + rows.lowerBound * rowSize, into: expanded)
     }
 
+    /// expanded[p, c*M + q] = input[p, c] for the pixels p of input rows `rows` (of `batch * inputHeight`)
+    /// and the input channels c that output channels `channels` read: the rows whole where
+    /// those are all the channels, else pixel by pixel.
+    @inlinable
+    public static func expand(
+        _ g: KernelGeometry, rows: Range<Int>, channels: Range<Int>, input: UnsafePointer<T>,
+        into expanded: UnsafeMutablePointer<T>
+    ) {
+        let inputChannels = inputChannels(g, readBy: channels)
+        guard inputChannels.count < g.channels else { return expand(g, rows: rows, input: input, into: expanded) }
+        let (inputCount, first) = (g.inputCount, rows.lowerBound * g.inputWidth)
+        for p in first..<rows.upperBound * g.inputWidth {
+            let source = p * g.channels + inputChannels.lowerBound
+            expand(
+                g, count: inputChannels.count, readable: inputCount - source, from: input + source,
+                into: expanded + ((p - first) * g.outputChannels + inputChannels.lowerBound * g.multiplier))
+        }
+    }
+
+    /// The input channels that output channels `channels` read: c*M + q reads c.
+    @inlinable
+    static func inputChannels(_ g: KernelGeometry, readBy channels: Range<Int>) -> Range<Int> {
+        channels.lowerBound / g.multiplier..<(channels.upperBound + g.multiplier - 1) / g.multiplier
+    }
+
     /// expanded[i*M + q] = source[i] for i in 0..<count, reading no element past source[readable - 1].
     @inlinable
     static func expand(

@@ -17,41 +17,44 @@ extension NHWCKernels {
         Parallel.forEach(bands.count, threadCount: threadCount, work: g.multiplyAddCount) { items in
             Workspace.withMemory(byteCount: workspaceBytes) { memory in
                 let expanded = memory.bindMemory(to: T.self, capacity: bands.inputElementsPerBand)
-                for band in items {
-                    let (outputRows, inputRows) = bands.rows(of: band)
-                    expand(g, rows: inputRows, input: input, into: expanded)
+                for item in items {
+                    let (outputRows, inputRows, channels) = bands.item(item)
+                    expand(g, rows: inputRows, channels: channels, input: input, into: expanded)
                     forwardBand(
-                        NativeFormat<T>.self, NativeFormat<T>.self, g, rows: outputRows, pairs: bands.pairsRows,
+                        NativeFormat<T>.self, NativeFormat<T>.self, g, rows: outputRows, channels: channels, pairs: bands.pairsRows,
                         firstInputRow: inputRows.lowerBound, expanded, filter, output)
                 }
             }
         }
     }
 
-    /// Computes output rows `rows` (of one image) of all channels from the expanded input rows
-    /// from row `firstInputRow`, two at a time where `pairs` (``sharesRows(_:inputElementBytes:outputElementBytes:)``).
+    /// Computes output rows `rows` (of one image) of output channels `channels` from the
+    /// expanded input rows from row `firstInputRow`, two at a time where `pairs`
+    /// (``sharesRows(_:inputElementBytes:outputElementBytes:)``).
     @inlinable
     static func forwardBand<In: MemoryFormat, Out: MemoryFormat>(
-        _: In.Type, _: Out.Type, _ g: KernelGeometry, rows: Range<Int>, pairs: Bool, firstInputRow: Int,
+        _: In.Type, _: Out.Type, _ g: KernelGeometry, rows: Range<Int>, channels: Range<Int>, pairs: Bool, firstInputRow: Int,
         _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ output: UnsafeMutablePointer<Out.Stored>
     ) {
         var row = rows.lowerBound
         while row < rows.upperBound {
             let count = pairs ? min(2, rows.upperBound - row) : 1
             forwardRow(
-                In.self, Out.self, g, row: row, rows: count, channels: 0..<g.outputChannels, firstInputRow: firstInputRow, input,
+                In.self, Out.self, g, row: row, rows: count, channels: channels, firstInputRow: firstInputRow, input,
                 filter, firstOutputRow: 0, output)
             row += count
         }
     }
 
-    /// The forward pass's output rows in bands of up to 8 rows of one image, and the input
-    /// rows each band reads.
+    /// The forward pass's work items: bands of up to 8 output rows of one image, each for a
+    /// slice of the output channels (``channelSliceCount(_:)``, as for multiplier 1: images of
+    /// few rows go in slices, whose expanded input rows stay in the core's first caches).
     @usableFromInline
     struct ForwardBands {
         @usableFromInline let geometry: KernelGeometry
         @usableFromInline let rowsPerBand: Int
         @usableFromInline let bandsPerImage: Int
+        @usableFromInline let slices: Int
         /// The most input rows a band reads, times `inputWidth * outputChannels`.
         @usableFromInline let inputElementsPerBand: Int
         /// Whether a band computes its rows two at a time (``sharesRows(_:inputElementBytes:outputElementBytes:)``, for
@@ -62,25 +65,27 @@ extension NHWCKernels {
         init(_ g: KernelGeometry, threadCount: Int) {
             geometry = g
             pairsRows = sharesRows(g, inputElementBytes: MemoryLayout<T>.stride, outputElementBytes: MemoryLayout<T>.stride)
+            slices = channelSliceCount(g)
             // Fewer rows where 8 would leave threads idle, but a pair where rows go in pairs. Each
             // output is computed the same way whatever the band, so this does not change the results.
             let fewest = min(pairsRows ? 2 : 1, g.outputHeight)
-            rowsPerBand = max(fewest, min(8, g.outputHeight, g.batch * g.outputHeight / (4 * max(1, threadCount))))
+            rowsPerBand = max(fewest, min(8, g.outputHeight, g.batch * g.outputHeight * slices / (4 * max(1, threadCount))))
             bandsPerImage = (g.outputHeight + rowsPerBand - 1) / rowsPerBand
             inputElementsPerBand = expandedElements(g, outputRows: rowsPerBand)
         }
 
-        @inlinable var count: Int { geometry.batch * bandsPerImage }
+        @inlinable var count: Int { geometry.batch * bandsPerImage * slices }
 
-        /// The rows of band `band` (of `batch * outputHeight`), and the input rows (of
-        /// `batch * inputHeight`) that their filter taps read.
+        /// The rows of item `item`'s band (of `batch * outputHeight`), the input rows (of
+        /// `batch * inputHeight`) that their filter taps read, and its output channels.
         @inlinable
-        func rows(of band: Int) -> (output: Range<Int>, input: Range<Int>) {
+        func item(_ item: Int) -> (output: Range<Int>, input: Range<Int>, channels: Range<Int>) {
             let g = geometry
+            let (band, slice) = item.quotientAndRemainder(dividingBy: slices)
             let (n, b) = band.quotientAndRemainder(dividingBy: bandsPerImage)
             let first = n * g.outputHeight + b * rowsPerBand
             let rows = first..<min((n + 1) * g.outputHeight, first + rowsPerBand)
-            return (rows, inputRows(g, readBy: rows))
+            return (rows, inputRows(g, readBy: rows), channelSlice(slice, of: slices, g))
         }
     }
 

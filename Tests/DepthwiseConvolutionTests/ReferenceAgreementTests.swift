@@ -95,6 +95,9 @@ import Testing
         // narrow vectors (6 shared columns) and single lanes (3).
         Geometry(batch: 1, height: 170, width: 13, channels: 2, multiplier: 2, filter: HeightWidth(3), strides: 2, padding: .same),
         Geometry(batch: 1, height: 300, width: 7, channels: 3, multiplier: 1, filter: HeightWidth(3), strides: 2, padding: .same),
+        // A multiplier on an image of few rows: the forward bands go in slices of 16 output
+        // channels, whose input channel 5 (outputs 15 to 17) two slices expand.
+        Geometry(batch: 1, height: 6, width: 11, channels: 13, multiplier: 3, filter: HeightWidth(3), strides: 1, padding: .same),
         // Strided input gradients summed over multipliers 4 and 2 per pixel, in whole registers,
         // narrow vectors and single lanes (23 channels), and with unit column stride along whole rows.
         Geometry(batch: 1, height: 9, width: 10, channels: 23, multiplier: 4, filter: HeightWidth(3), strides: 2, padding: .same),
