@@ -56,7 +56,13 @@ extension NHWCKernels {
     /// of few rows between threads. Depends only on the geometry.
     @inlinable
     static func channelSliceCount(_ g: KernelGeometry) -> Int {
-        let (rows, groups) = (g.batch * g.outputHeight, g.outputChannels / sliceGranule)
+        channelSliceCount(rows: g.batch * g.outputHeight, channels: g.outputChannels)
+    }
+
+    /// Slices of `channels` channels for work items of `rows` rows each.
+    @inlinable
+    static func channelSliceCount(rows: Int, channels: Int) -> Int {
+        let groups = channels / sliceGranule
         guard rows < minimumItems, groups > 1 else { return 1 }
         return min(groups, (minimumItems + rows - 1) / rows)
     }
@@ -68,9 +74,15 @@ extension NHWCKernels {
 
     @inlinable
     static func channelSlice(_ slice: Int, of slices: Int, _ g: KernelGeometry) -> Range<Int> {
-        let groups = g.outputChannels / sliceGranule
+        channelSlice(slice, of: slices, channels: g.outputChannels)
+    }
+
+    /// Slice `slice` of `slices` of `channels` channels.
+    @inlinable
+    static func channelSlice(_ slice: Int, of slices: Int, channels: Int) -> Range<Int> {
+        let groups = channels / sliceGranule
         let lower = slice * groups / slices * sliceGranule
-        let upper = slice == slices - 1 ? g.outputChannels : (slice + 1) * groups / slices * sliceGranule
+        let upper = slice == slices - 1 ? channels : (slice + 1) * groups / slices * sliceGranule
         return lower..<upper
     }
 

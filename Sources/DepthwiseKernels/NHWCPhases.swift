@@ -28,11 +28,19 @@ extension NHWCKernels {
         let phases = PhaseConvolutions(g, filter: filter)
         defer { phases.deallocate() }
         let rowSize = g.inputWidth * g.channels
-        Parallel.forEach(g.batch * g.inputHeight, threadCount: threadCount, work: g.multiplyAddCount) { items in
+        // Images of few rows go in slices of the input channels too, as the forward pass does,
+        // where a row's phases take enough multiply-adds per channel (about its width times the
+        // taps over the stride phases) to outweigh the fixed costs of the calls for each slice.
+        let rowTaps = g.inputWidth * g.filterHeight * g.filterWidth / (g.strides.height * g.strides.width)
+        let slices = rowTaps >= 32 ? channelSliceCount(rows: g.batch * g.inputHeight, channels: g.channels) : 1
+        Parallel.forEach(g.batch * g.inputHeight * slices, threadCount: threadCount, work: g.multiplyAddCount) { items in
             Workspace.withMemory(byteCount: phases.phaseRowElements * MemoryLayout<T>.stride) { memory in
                 let phaseRow = memory.bindMemory(to: T.self, capacity: phases.phaseRowElements)
                 for item in items {
-                    phases.computeRow(In.self, Out.self, item, outputGradient, into: inputGradient + item * rowSize, phaseRow: phaseRow)
+                    let (row, slice) = item.quotientAndRemainder(dividingBy: slices)
+                    phases.computeRow(
+                        In.self, Out.self, row, channels: channelSlice(slice, of: slices, channels: g.channels), outputGradient,
+                        into: inputGradient + row * rowSize, phaseRow: phaseRow)
                 }
             }
         }
@@ -81,19 +89,19 @@ extension NHWCKernels {
             filters.deallocate()
         }
 
-        /// The working memory of ``computeRow(_:_:_:_:into:phaseRow:)``: with a
+        /// The working memory of ``computeRow(_:_:_:channels:_:into:phaseRow:)``: with a
         /// multiplier above 1, one phase row of at most ceil(inputWidth / strideW) pixels.
         @inlinable
         var phaseRowElements: Int { g.multiplier == 1 ? 0 : (g.inputWidth + g.strides.width - 1) / g.strides.width * g.outputChannels }
 
-        /// Computes row `item` (of `batch * inputHeight`) of the input gradient into `pixels`, held
-        /// in format `Out`, from an output gradient held in format `In`.
+        /// Computes input channels `channels` of row `item` (of `batch * inputHeight`) of the
+        /// input gradient into `pixels`, held in format `Out`, from an output gradient held in format `In`.
         @inlinable
         func computeRow<In: MemoryFormat, Out: MemoryFormat>(
-            _: In.Type, _: Out.Type, _ item: Int, _ outputGradient: UnsafePointer<In.Stored>,
+            _: In.Type, _: Out.Type, _ item: Int, channels: Range<Int>, _ outputGradient: UnsafePointer<In.Stored>,
             into pixels: UnsafeMutablePointer<Out.Stored>, phaseRow: UnsafeMutablePointer<T>
         ) {
-            let (c, k, sw) = (g.channels, g.outputChannels, g.strides.width)
+            let (c, k, m, sw) = (g.channels, g.outputChannels, g.multiplier, g.strides.width)
             let (n, ih) = item.quotientAndRemainder(dividingBy: g.inputHeight)
             let (a, r) = (ih % g.strides.height, ih / g.strides.height)
             for b in 0..<columnPhases {
@@ -101,27 +109,29 @@ extension NHWCKernels {
                 let phasePixels = pixels + b * c
                 guard phase.filterHeight > 0, phase.filterWidth > 0 else {
                     for column in 0..<phase.outputWidth {
-                        for channel in 0..<c { Out.store(F.Single(broadcasting: 0), to: phasePixels + column * sw * c + channel) }
+                        for channel in channels { Out.store(F.Single(broadcasting: 0), to: phasePixels + column * sw * c + channel) }
                     }
                     continue
                 }
                 let row = n * phase.outputHeight + r
                 let filter = filters + filterOffsets[a * columnPhases + b]
                 // With multiplier 1, each phase row goes straight into every s-th pixel; else into the phase row first.
-                guard g.multiplier > 1 else {
+                guard m > 1 else {
                     forwardRow(
-                        In.self, Out.self, phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient, filter,
+                        In.self, Out.self, phase, row: row, channels: channels, firstInputRow: 0, outputGradient, filter,
                         firstOutputRow: row, phasePixels, pixelStep: sw * c)
                     continue
                 }
                 forwardRow(
-                    In.self, NativeFormat<T>.self, phase, row: row, channels: 0..<k, firstInputRow: 0, outputGradient, filter,
-                    firstOutputRow: row, phaseRow, pixelStep: k)
-                if sw == 1 {  // the row's pixels are contiguous: one run of channels
-                    sumOverMultiplier(Out.self, g.multiplier, phase.outputWidth * c, phaseRow, into: phasePixels)
+                    In.self, NativeFormat<T>.self, phase, row: row, channels: channels.lowerBound * m..<channels.upperBound * m,
+                    firstInputRow: 0, outputGradient, filter, firstOutputRow: row, phaseRow, pixelStep: k)
+                if sw == 1 && channels.count == c {  // the row's pixels are contiguous: one run of channels
+                    sumOverMultiplier(Out.self, m, phase.outputWidth * c, phaseRow, into: phasePixels)
                 } else {
                     for column in 0..<phase.outputWidth {
-                        sumOverMultiplier(Out.self, g.multiplier, c, phaseRow + column * k, into: phasePixels + column * sw * c)
+                        sumOverMultiplier(
+                            Out.self, m, channels.count, phaseRow + (column * k + channels.lowerBound * m),
+                            into: phasePixels + (column * sw * c + channels.lowerBound))
                     }
                 }
             }

@@ -98,6 +98,14 @@ import Testing
         // A multiplier on an image of few rows: the forward bands go in slices of 16 output
         // channels, whose input channel 5 (outputs 15 to 17) two slices expand.
         Geometry(batch: 1, height: 6, width: 11, channels: 13, multiplier: 3, filter: HeightWidth(3), strides: 1, padding: .same),
+        // Input gradients of images of few rows in slices of the input channels (the last with a
+        // tail): summed over multiplier 2 per strided pixel, over multiplier 3 along unit-stride
+        // rows, and with a column phase that no tap reaches.
+        Geometry(batch: 1, height: 7, width: 16, channels: 37, multiplier: 2, filter: HeightWidth(3), strides: 2, padding: .same),
+        Geometry(batch: 1, height: 5, width: 9, channels: 40, multiplier: 3, filter: HeightWidth(3), strides: 1, padding: .same),
+        Geometry(
+            batch: 1, height: 6, width: 30, channels: 33, multiplier: 1, filter: HeightWidth(2),
+            strides: HeightWidth(height: 1, width: 3), padding: .valid),
         // Strided input gradients summed over multipliers 4 and 2 per pixel, in whole registers,
         // narrow vectors and single lanes (23 channels), and with unit column stride along whole rows.
         Geometry(batch: 1, height: 9, width: 10, channels: 23, multiplier: 4, filter: HeightWidth(3), strides: 2, padding: .same),
