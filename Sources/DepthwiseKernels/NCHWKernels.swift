@@ -72,6 +72,7 @@ public enum NCHWKernels<F: VectorFamily> {
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
         let layout = FlatPlane(g, lanes: F.Register.laneCount)
         let taps = g.filterHeight * g.filterWidth
+        let bands = bandDotsServe(layout)
         Parallel.forEach(g.channels, threadCount: threadCount, work: g.multiplyAddCount) { channels in
             let sums = Scratch<T>(count: taps * (g.multiplier + 1))  // the channel's sums, then one plane's
             defer { sums.deallocate() }
@@ -90,7 +91,9 @@ public enum NCHWKernels<F: VectorFamily> {
                             let tapSums = sums.baseAddress! + q * taps
                             if layout.isUsable {
                                 layout.fillFlat(F.self, scratch.flat, from: gradient)
-                                if tapDots(layout, scratch, into: planeSums) {
+                                let finite =
+                                    bands ? bandDots(layout, scratch, into: planeSums) : tapDots(layout, scratch, into: planeSums)
+                                if finite {
                                     for tap in 0..<taps { tapSums[tap] += planeSums[tap] }
                                     continue
                                 }

@@ -75,8 +75,13 @@ import Testing
         Geometry(
             batch: 2, height: 5, width: 4, channels: 3, multiplier: 2, filter: HeightWidth(3), strides: HeightWidth(1 << 20),
             padding: .explicit(top: 0, bottom: 1 << 20, left: 0, right: 1 << 20)),
-        // NCHW planes too large for blocks of channels (through NHWC) in every computation: flat planes.
+        // NCHW planes too large for blocks of channels (through NHWC) in every computation: flat
+        // planes; 3x3 filter gradients in bands, rows of whole registers and (column dilation) not.
         largePlanes,
+        largeUnitStridePlanes,
+        Geometry(
+            batch: 1, height: 33, width: 40, channels: 2, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .valid,
+            dilations: HeightWidth(height: 1, width: 2)),
         // NCHW input gradients through one padded plane for all stride phases: row phases whose
         // first taps start below the padded plane (negative padding), stride-2 columns summed over
         // the multiplier; three column phases, one that no tap reaches, with column dilation; and
@@ -129,6 +134,11 @@ import Testing
         batch: 1, height: 420, width: 421, channels: 1, multiplier: 1, filter: HeightWidth(3),
         strides: HeightWidth(height: 1, width: 2), padding: .same)
 
+    /// NCHW planes of 3x3 filter gradients in bands of four output rows (1050 output pixels, too
+    /// many for blocks of channels) and three rows left over.
+    static let largeUnitStridePlanes = Geometry(
+        batch: 2, height: 35, width: 30, channels: 3, multiplier: 2, filter: HeightWidth(3), strides: 1, padding: .same)
+
     @Test(arguments: geometries, DataFormat.allCases)
     func float(_ geometry: Geometry, format: DataFormat) throws {
         try check(Float.self, geometry, format, relative: 1e-5, absolute: 1e-5)
@@ -163,9 +173,9 @@ import Testing
         }
     }
 
-    @Test(arguments: DataFormat.allCases)
-    func nonFiniteValuesInLargePlanesMatchTheReference(format: DataFormat) throws {
-        var geometry = Self.largePlanes
+    @Test(arguments: [largePlanes, largeUnitStridePlanes], DataFormat.allCases)
+    func nonFiniteValuesInLargePlanesMatchTheReference(_ geometry: Geometry, format: DataFormat) throws {
+        var geometry = geometry
         geometry.channels = 3
         try checkNonFiniteValues(geometry, format: format)
     }
