@@ -54,6 +54,7 @@ extension NHWCKernels {
         @usableFromInline let geometry: KernelGeometry
         @usableFromInline let rowsPerBand: Int
         @usableFromInline let bandsPerImage: Int
+        /// The slices of the output channels each band goes in.
         @usableFromInline let slices: Int
         /// The most input rows a band reads, times `inputWidth * outputChannels`.
         @usableFromInline let inputElementsPerBand: Int
