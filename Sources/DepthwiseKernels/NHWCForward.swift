@@ -24,12 +24,13 @@ extension NHWCKernels {
         let pairs = sharesRows(g, inputElementBytes: MemoryLayout<In.Stored>.stride, outputElementBytes: MemoryLayout<Out.Stored>.stride)
         let rowsPerItem = pairs ? 2 : 1
         let itemsPerImage = (g.outputHeight + rowsPerItem - 1) / rowsPerItem
-        let slices = channelSliceCount(g)
+        let slices = forwardSliceCount(g, rowsPerItem: rowsPerItem, inputElementBytes: MemoryLayout<In.Stored>.stride)
         let shared = UncheckedSendable((input, filter, output))
         Parallel.forEach(g.batch * itemsPerImage * slices, threadCount: threadCount, work: g.multiplyAddCount) { items in
             let (input, filter, output) = shared.value
             for item in items {
-                let (rowItem, slice) = item.quotientAndRemainder(dividingBy: slices)
+                // Slice by slice, so that a thread's next item is most often the next rows of its slice.
+                let (slice, rowItem) = item.quotientAndRemainder(dividingBy: g.batch * itemsPerImage)
                 let (n, i) = rowItem.quotientAndRemainder(dividingBy: itemsPerImage)
                 let oh = i * rowsPerItem
                 forwardRow(
@@ -50,6 +51,21 @@ extension NHWCKernels {
     static func sharesRows(_ g: KernelGeometry, inputElementBytes: Int, outputElementBytes: Int) -> Bool {
         let operandBytes = Double(g.inputCount) * Double(inputElementBytes) + Double(g.outputCount) * Double(outputElementBytes)
         return F.registerCount >= 32 && g.strides == g.dilations && g.filterWidth == 3 && operandBytes <= 16 * 1024 * 1024
+    }
+
+    /// The channel slices of the forward pass: those of ``channelSliceCount(_:)``, and on layers
+    /// of few rows (which have such slices) at least as many as keep the input rows that a work
+    /// item of `rowsPerItem` output rows reads within 32 KiB, so that they stay in the L1 cache for
+    /// the next item of the slice, which reads most of them again. (Layers of many rows gained
+    /// nothing from such slices.)
+    @inlinable
+    static func forwardSliceCount(_ g: KernelGeometry, rowsPerItem: Int, inputElementBytes: Int) -> Int {
+        let slices = channelSliceCount(g)
+        guard g.batch * g.outputHeight < minimumItems else { return slices }
+        let rowsRead = min(g.inputHeight, (rowsPerItem - 1) * g.strides.height + (g.filterHeight - 1) * g.dilations.height + 1)
+        let bytes = Double(rowsRead) * Double(g.inputWidth) * Double(g.outputChannels) * Double(inputElementBytes)
+        let fitting = Int(min((bytes / 32768).rounded(.up), Double(g.outputChannels / sliceGranule)))
+        return max(slices, fitting)
     }
 
     /// Slices of the channels computed as separate work items: enough items to share a layer

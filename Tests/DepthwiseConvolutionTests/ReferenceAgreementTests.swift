@@ -103,6 +103,10 @@ import Testing
         // A multiplier on an image of few rows: the forward bands go in slices of 16 output
         // channels, whose input channel 5 (outputs 15 to 17) two slices expand.
         Geometry(batch: 1, height: 6, width: 11, channels: 13, multiplier: 3, filter: HeightWidth(3), strides: 1, padding: .same),
+        // A forward pass of few rows in channel slices narrow enough for the input rows of an item
+        // to stay in the L1 cache (3 in float, 6 in double, of 301 channels: the last with a tail),
+        // more than the threads need, and an odd row count (a last item of one row).
+        Geometry(batch: 1, height: 17, width: 20, channels: 301, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
         // Input gradients of images of few rows in slices of the input channels (the last with a
         // tail): summed over multiplier 2 per strided pixel, over multiplier 3 along unit-stride
         // rows, and with a column phase that no tap reaches.
