@@ -103,9 +103,12 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// The first task of block `block`: block i covers tasks i * taskCount / threadCount up to
-    /// (i + 1) * taskCount / threadCount.
-    private func blockStart(_ block: Int) -> Int { block * taskCount / threadCount }
+    /// The first task of block `block`: blocks hold taskCount / threadCount tasks each, and the
+    /// first taskCount % threadCount blocks one more (no product that could overflow).
+    private func blockStart(_ block: Int) -> Int {
+        let (size, extra) = taskCount.quotientAndRemainder(dividingBy: threadCount)
+        return block * size + min(block, extra)
+    }
 
     /// Takes the next task of block `block`; past the block's end where none is left.
     private func takeTask(_ block: Int) -> Int {
