@@ -62,8 +62,8 @@ extension NHWCKernels {
     static func forwardSliceCount(_ g: KernelGeometry, rowsPerItem: Int, inputElementBytes: Int) -> Int {
         let slices = channelSliceCount(g)
         guard g.batch * g.outputHeight < minimumItems else { return slices }
-        let rowsRead = min(g.inputHeight, (rowsPerItem - 1) * g.strides.height + (g.filterHeight - 1) * g.dilations.height + 1)
-        let bytes = Double(rowsRead) * Double(g.inputWidth) * Double(g.outputChannels) * Double(inputElementBytes)
+        // With multiplier 1 (this kernel's), the expanded input rows are the input rows.
+        let bytes = Double(expandedElements(g, outputRows: rowsPerItem)) * Double(inputElementBytes)
         let fitting = Int(min((bytes / 32768).rounded(.up), Double(g.outputChannels / sliceGranule)))
         return max(slices, fitting)
     }
