@@ -69,13 +69,13 @@ public struct KernelRun {
             NCHWKernels<F>.backpropInput(g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)
         case (.nchw, .backpropFilter):
             NCHWKernels<F>.backpropFilter(g, input: a, outputGradient: b, filterGradient: result, threadCount: threadCount)
-        case (.nhwc, .backpropInput) where g.strides == (1, 1) && g.multiplier == 1:
+        case (.nhwc, .backpropInput) where g.strides == (1, 1) && NHWCKernels<F>.storesSummedChannels(g):
             NHWCKernels<F>.backpropInputWithUnitStrides(
                 g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)
         case (.nhwc, .backpropInput):
             NHWCKernels<F>.backpropInput(g, outputGradient: a, filter: b, inputGradient: result, threadCount: threadCount)
         case (.nhwc, .forward) where g.multiplier > 1:
-            NHWCKernels<F>.forwardExpandingInput(g, input: a, filter: b, output: result, threadCount: threadCount)
+            NHWCKernels<F>.forwardWithMultiplier(g, input: a, filter: b, output: result, threadCount: threadCount)
         case (.nhwc, .forward):
             NHWCKernels<F>.forward(g, input: a, filter: b, output: result, threadCount: threadCount)
         case (.nhwc, .backpropFilter):

@@ -17,7 +17,7 @@ public protocol KernelVector {
     /// The lanes of `self`, then of `high`, split: lanes 0, 2, 4, ... into `even`, lanes
     /// 1, 3, 5, ... into `odd` (the inverse of `interleaved(with:)`).
     func deinterleaved(with high: Self) -> (even: Self, odd: Self)
-    /// Lane i = pointer[i / m]: each element `m` times. Reads `laneCount` elements.
+    /// Lane i = pointer[i / m]: each element `m` times. Reads only the elements the lanes take.
     init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int)
     func store(to pointer: UnsafeMutablePointer<Element>)
     /// Lanes `count` and above set to zero, the others kept.
@@ -29,6 +29,11 @@ public protocol KernelVector {
     func interleaved(with other: Self) -> (low: Self, high: Self)
     /// The sum of the lanes, added from the first to the last.
     func laneSum() -> Element
+    /// The value of lane `i`.
+    func lane(_ i: Int) -> Element
+    /// Stores the sum of each `m` neighbouring lanes (lanes i*m ..< i*m + m, added in order) into
+    /// `laneCount / m` consecutive elements, for an `m` that divides `laneCount`.
+    func store(summingGroupsOf m: Int, to pointer: UnsafeMutablePointer<Element>)
     /// self + a * b, lane by lane.
     func multiplyAdd(_ a: Self, _ b: Self) -> Self
     static func + (lhs: Self, rhs: Self) -> Self
@@ -86,6 +91,10 @@ public struct Lane<Element: KernelScalar, Rounding: MultiplyAddRounding>: Kernel
     }
     @inlinable @inline(__always) public func interleaved(with other: Self) -> (low: Self, high: Self) { (self, other) }
     @inlinable @inline(__always) public func laneSum() -> Element { value }
+    @inlinable @inline(__always) public func lane(_ i: Int) -> Element { value }
+    @inlinable @inline(__always) public func store(summingGroupsOf m: Int, to pointer: UnsafeMutablePointer<Element>) {
+        pointer.pointee = value
+    }
     @inlinable @inline(__always) public func multiplyAdd(_ a: Self, _ b: Self) -> Self {
         Self(value: Rounding.isFused ? value.addingProduct(a.value, b.value) : value + a.value * b.value)
     }
@@ -134,11 +143,20 @@ extension SIMDKernelVector {
         return (Self(storage: even), Self(storage: odd))
     }
 
-    /// A vector load and lane moves: shuffles where `m` is a constant.
+    /// A load of the `laneCount / m` elements and lane moves: shuffles where `m` is a constant.
     @inlinable @inline(__always) public init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int) {
-        let source = Self(loading: pointer).storage
+        let lanes = Storage.scalarCount
         var storage = Storage()
-        for lane in 0..<Storage.scalarCount { storage[lane] = source[lane / m] }
+        func repeating<S: SIMD>(_: S.Type) where S.Scalar == Element {
+            let source = UnsafeRawPointer(pointer).loadUnaligned(as: S.self)
+            for lane in 0..<lanes { storage[lane] = source[lane / m] }
+        }
+        switch (lanes + m - 1) / m {
+        case 8: repeating(SIMD8<Element>.self)
+        case 4: repeating(SIMD4<Element>.self)
+        case 2: repeating(SIMD2<Element>.self)
+        default: for lane in 0..<lanes { storage[lane] = pointer[lane / m] }
+        }
         self.init(storage: storage)
     }
 
@@ -166,5 +184,31 @@ extension SIMDKernelVector {
         var sum = storage[0]
         for lane in 1..<Storage.scalarCount { sum += storage[lane] }
         return sum
+    }
+
+    @inlinable @inline(__always) public func lane(_ i: Int) -> Element { storage[i] }
+
+    /// Lane moves and vector sums where `m` is a constant, and a store of `laneCount / m` lanes.
+    @inlinable @inline(__always) public func store(summingGroupsOf m: Int, to pointer: UnsafeMutablePointer<Element>) {
+        func store<S: SIMD>(_: S.Type) where S.Scalar == Element {
+            var sums = S()
+            for i in 0..<S.scalarCount {
+                var sum = storage[i * m]
+                for q in 1..<m { sum += storage[i * m + q] }
+                sums[i] = sum
+            }
+            UnsafeMutableRawPointer(pointer).storeBytes(of: sums, as: S.self)
+        }
+        switch Storage.scalarCount / m {
+        case 8: store(SIMD8<Element>.self)
+        case 4: store(SIMD4<Element>.self)
+        case 2: store(SIMD2<Element>.self)
+        default:
+            for i in 0..<Storage.scalarCount / m {
+                var sum = storage[i * m]
+                for q in 1..<m { sum += storage[i * m + q] }
+                pointer[i] = sum
+            }
+        }
     }
 }

@@ -1,14 +1,31 @@
-/// How a kernel's buffers hold values: as its vectors' own scalars (``NativeFormat``), or as
-/// 16-bit values (a ``HalfFormat``) that are widened exactly as they load and rounded once as
-/// they store.
-public protocol MemoryFormat {
+/// How a kernel's input buffers hold values: as its vectors' own scalars (``NativeFormat``),
+/// as 16-bit values (a ``HalfFormat``) widened exactly as they load, or with each channel
+/// standing for several (``RepeatedChannels``).
+public protocol InputFormat {
     /// The buffers' element type.
     associatedtype Stored
     /// `V.laneCount` consecutive elements from `pointer`, as `V`'s scalars.
     static func load<V: KernelVector>(_: V.Type, _ pointer: UnsafePointer<Stored>) -> V
+}
+
+/// How a kernel's output buffers hold values: as its vectors' own scalars, as 16-bit values
+/// rounded once as they store, or with each channel the sum of several (``SummedChannels``).
+public protocol OutputFormat {
+    /// The buffers' element type.
+    associatedtype Stored
     /// Stores the lanes of `vector` into `V.laneCount` consecutive elements from `pointer`.
     static func store<V: KernelVector>(_ vector: V, to pointer: UnsafeMutablePointer<Stored>)
+    /// How many of the kernels' channels each element of the buffer sums: 1 but for
+    /// ``SummedChannels``, where offsets into the buffer count `Stored` values, that many per element.
+    static var channelsSummed: Int { get }
 }
+
+extension OutputFormat {
+    @inlinable public static var channelsSummed: Int { 1 }
+}
+
+/// A format for inputs and outputs alike.
+public typealias MemoryFormat = InputFormat & OutputFormat
 
 /// Buffers of the vectors' own scalar type (`Stored == V.Element` at every use).
 public enum NativeFormat<Stored>: MemoryFormat {
@@ -20,5 +37,54 @@ public enum NativeFormat<Stored>: MemoryFormat {
     @inlinable @inline(__always)
     public static func store<V: KernelVector>(_ vector: V, to pointer: UnsafeMutablePointer<Stored>) {
         vector.store(to: UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: V.Element.self))
+    }
+}
+
+/// An input of `Scalar`s read by kernels that count its channels as a channel multiplier M
+/// counts the output's: input channel c stands for channels c*M ..< c*M + M, so that the
+/// kernels read the input in place instead of a copy with each channel repeated M times.
+///
+/// `Stored` is a type of 1/M the scalar's size (M = 2 or 4): an offset counted in output
+/// channels, p*C*M + k for channel k of pixel p, then lies within the bytes of the input
+/// element that channel reads, p*C + k/M. A load rounds the address down to that element and
+/// repeats each element it reads M times. A vector of L lanes must start at a channel that
+/// is a multiple of min(L, M), as channels do where vectors are taken widest first.
+public enum RepeatedChannels<Stored, Scalar: KernelScalar>: InputFormat {
+    @inlinable static var multiplier: Int { MemoryLayout<Scalar>.stride / MemoryLayout<Stored>.stride }
+
+    @inlinable @inline(__always)
+    public static func load<V: KernelVector>(_: V.Type, _ pointer: UnsafePointer<Stored>) -> V {
+        let byteOffset = Int(UInt(bitPattern: pointer) % UInt(MemoryLayout<Scalar>.stride))
+        let element = UnsafeRawPointer(pointer - byteOffset / MemoryLayout<Stored>.stride).assumingMemoryBound(to: V.Element.self)
+        // Lanes that all lie within one element's repeats (L up to M): that element, broadcast.
+        return V.laneCount <= multiplier ? V(broadcasting: element.pointee) : V(loadingRepeating: element, times: multiplier)
+    }
+}
+
+/// An output of `Scalar`s written by kernels that count its channels as a channel multiplier M
+/// counts the input's: output channel c receives the sum of the kernels' channels
+/// c*M ..< c*M + M, added in order (an input gradient, whose input channel c is the sum over
+/// the multiplier of its output channels' gradients).
+///
+/// `Stored` is a type of 1/M the scalar's size (M = 2 or 4), as for ``RepeatedChannels``:
+/// an offset counted in the kernels' channels lies within the bytes of the element it sums
+/// into. A vector of at least M lanes (at a channel that is a multiple of M) stores the sums
+/// of its groups of M lanes; a narrower one adds its lanes to the element, after what the
+/// channels before it in the group stored, so that the kernels must compute each pixel's
+/// channels in increasing order, and such lanes once.
+public enum SummedChannels<Stored, Scalar: KernelScalar>: OutputFormat {
+    @inlinable public static var channelsSummed: Int { multiplier }
+    @inlinable static var multiplier: Int { MemoryLayout<Scalar>.stride / MemoryLayout<Stored>.stride }
+
+    @inlinable @inline(__always)
+    public static func store<V: KernelVector>(_ vector: V, to pointer: UnsafeMutablePointer<Stored>) {
+        let byteOffset = Int(UInt(bitPattern: pointer) % UInt(MemoryLayout<Scalar>.stride))
+        let element = UnsafeMutableRawPointer(pointer - byteOffset / MemoryLayout<Stored>.stride)
+            .assumingMemoryBound(to: V.Element.self)
+        guard V.laneCount < multiplier else { return vector.store(summingGroupsOf: multiplier, to: element) }
+        // The first lane of a group starts the sum; the others add to it.
+        var sum = byteOffset == 0 ? vector.lane(0) : element.pointee + vector.lane(0)
+        for i in 1..<V.laneCount { sum += vector.lane(i) }
+        element.pointee = sum
     }
 }

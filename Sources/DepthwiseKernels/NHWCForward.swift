@@ -17,7 +17,7 @@ extension NHWCKernels {
     /// The forward pass on an input and an output held in formats `In` and `Out` (16-bit values
     /// widened as they load and rounded as they store, for one), computed in `T`.
     @inlinable
-    static func forward<In: MemoryFormat, Out: MemoryFormat>(
+    static func forward<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ g: KernelGeometry, input: UnsafePointer<In.Stored>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<Out.Stored>, threadCount: Int
     ) {
@@ -120,7 +120,7 @@ extension NHWCKernels {
     /// an output held in formats `In` and `Out`, for `rows` output rows from `row` (1, or 2 of
     /// one image where ``sharesRows(_:inputElementBytes:outputElementBytes:)``).
     @inlinable
-    static func forwardRow<In: MemoryFormat, Out: MemoryFormat>(
+    static func forwardRow<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ g: KernelGeometry, row: Int, rows: Int = 1, channels: Range<Int>, firstInputRow: Int,
         _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, firstOutputRow: Int,
         _ output: UnsafeMutablePointer<Out.Stored>, pixelStep: Int? = nil
@@ -296,7 +296,7 @@ extension NHWCKernels {
 
     /// Computes channels `c ..< c + V.laneCount` of one output pixel, for as many blocks as fit.
     @inlinable @inline(__always)
-    static func convolve<V: KernelVector, In: MemoryFormat, Out: MemoryFormat>(
+    static func convolve<V: KernelVector, In: InputFormat, Out: OutputFormat>(
         _: V.Type, _: In.Type, _: Out.Type, _ taps: Taps, _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>,
         _ pixel: UnsafeMutablePointer<Out.Stored>, _ c: inout Int
     ) where V.Element == T {
@@ -318,7 +318,7 @@ extension NHWCKernels {
     /// Computes four registers of channels of one output pixel at a time, for as many as fit:
     /// four independent sums hide the multiply-add latency where columns cannot be blocked.
     @inlinable @inline(__always)
-    static func convolveFourRegisters<In: MemoryFormat, Out: MemoryFormat>(
+    static func convolveFourRegisters<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ taps: Taps, _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>,
         _ pixel: UnsafeMutablePointer<Out.Stored>, _ c: inout Int
     ) {
@@ -351,7 +351,7 @@ extension NHWCKernels {
     /// returns the first channel left. The last block ends at the last column and may overlap
     /// the one before: it computes those columns again, to the same bits.
     @inlinable @inline(__always)
-    static func convolveBlocks<In: MemoryFormat, Out: MemoryFormat>(
+    static func convolveBlocks<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ taps: Taps, columns count: Int, rows: Int, outputColumnStep step: Int, from first: Int,
         _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, pixelStep: Int,
         outputRowStep: Int
@@ -400,7 +400,7 @@ extension NHWCKernels {
     /// channel left. Each filter vector is loaded once for the block, and the sums are
     /// independent, which hides the multiply-add latency.
     @inlinable @inline(__always)
-    static func convolveBlock<In: MemoryFormat, Out: MemoryFormat>(
+    static func convolveBlock<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, _ step: Int, _ first: Int,
         _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
     ) -> Int {
@@ -453,7 +453,7 @@ extension NHWCKernels {
     /// columns one filter tap apart (stride = dilation), for filters 2, 3, 5 or 7 taps wide (3 for
     /// two rows); nil for other widths.
     @inlinable @inline(__always)
-    static func convolveSharing<In: MemoryFormat, Out: MemoryFormat>(
+    static func convolveSharing<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ taps: Taps, columns count: Int, rows: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
         _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int, _ outputRowStep: Int
     ) -> Int? {
@@ -466,7 +466,7 @@ extension NHWCKernels {
     /// row kernel that calls it stays small; each of these two functions switches to a few
     /// constant shapes (with more, the compiler no longer inlined the shapes' loops).
     @inlinable @inline(never)
-    static func convolveSharingRow<In: MemoryFormat, Out: MemoryFormat>(
+    static func convolveSharingRow<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ taps: Taps, columns count: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
         _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
     ) -> Int? {
@@ -487,7 +487,7 @@ extension NHWCKernels {
 
     /// ``convolveSharing(_:_:_:columns:rows:_:_:_:_:_:_:)`` for two rows.
     @inlinable @inline(never)
-    static func convolveSharingRows<In: MemoryFormat, Out: MemoryFormat>(
+    static func convolveSharingRows<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ taps: Taps, columns count: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
         _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int, _ outputRowStep: Int
     ) -> Int? {
@@ -509,7 +509,7 @@ extension NHWCKernels {
     /// loads per tap. (At stride 2, sharing saved no time in cache and lost some on layers
     /// streamed from memory.)
     @inlinable @inline(__always)
-    static func sharingBlocks<In: MemoryFormat, Out: MemoryFormat>(
+    static func sharingBlocks<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ taps: Taps, _ count: Int, columns: Int, width: Int, _ first: Int,
         _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
     ) -> Int {
@@ -549,7 +549,7 @@ extension NHWCKernels {
     /// Input row r serves filter row r of the first output row and filter row r - 1 of the
     /// second: KH + 1 rows of loads instead of 2 KH. Each sum takes its products in the same order.
     @inlinable @inline(__always)
-    static func sharingBlockPairs<In: MemoryFormat, Out: MemoryFormat>(
+    static func sharingBlockPairs<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ taps: Taps, _ count: Int, columns: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
         _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int, _ outputRowStep: Int
     ) -> Int {
@@ -596,7 +596,7 @@ extension NHWCKernels {
     /// 3, 5 or 7 taps wide whose first (width - 1) / 2 input vectors lie in the padding; returns the
     /// first channel left. Not inlined, as ``convolveSharingRow(_:_:_:columns:_:_:_:_:_:)``.
     @inlinable @inline(never)
-    static func convolveLeadingBlock<In: MemoryFormat, Out: MemoryFormat>(
+    static func convolveLeadingBlock<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
         _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
     ) -> Int {
@@ -615,7 +615,7 @@ extension NHWCKernels {
     /// Apart from ``convolveLeadingBlock(_:_:_:columns:_:_:_:_:_:)``, as the sharing shapes are:
     /// with ten shapes in one switch, the compiler stopped inlining them.
     @inlinable @inline(never)
-    static func convolveTrailingBlock<In: MemoryFormat, Out: MemoryFormat>(
+    static func convolveTrailingBlock<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
         _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
     ) -> Int {
@@ -635,7 +635,7 @@ extension NHWCKernels {
     /// that would read them are skipped, so that each sum takes the products of its valid taps in
     /// order, as the column-by-column kernel does.
     @inlinable @inline(__always)
-    static func borderBlock<In: MemoryFormat, Out: MemoryFormat>(
+    static func borderBlock<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, width: Int, skipFirst: Int, skipLast: Int, _ first: Int,
         _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
     ) -> Int {

@@ -1,8 +1,8 @@
 /// SIMD kernels for NHWC tensors, vectorized over channels.
 ///
-/// They see `K = channels * multiplier` channels: when the multiplier exceeds 1, the
-/// caller expands the input so that input channel `c` repeats at `c*M ..< c*M + M`, and
-/// the filter `[KH, KW, C, M]` is then `[KH, KW, K]`.
+/// They see `K = channels * multiplier` channels: when the multiplier exceeds 1, the input
+/// channel `c` stands for `c*M ..< c*M + M`, read in place (``RepeatedChannels``) or from a
+/// copy that repeats it, and the filter `[KH, KW, C, M]` is then `[KH, KW, K]`.
 public enum NHWCKernels<F: VectorFamily> {
     public typealias T = F.Scalar
 
@@ -76,16 +76,40 @@ public enum NHWCKernels<F: VectorFamily> {
 }
 
 extension NHWCKernels {
-    /// The input gradient of a convolution with unit strides and multiplier 1, as a forward
-    /// convolution (``KernelGeometry/inputGradientAsForward``) on the register-blocked forward kernel.
+    /// The input gradient of a convolution with unit strides, as a forward convolution
+    /// (``KernelGeometry/inputGradientAsForward``) on the register-blocked forward kernel, over
+    /// the `C*M` channels of the output gradient, each pixel's summed over the multiplier as it
+    /// stores (``SummedChannels``), for the multipliers of ``storesSummedChannels(_:)``.
     @inlinable
     public static func backpropInputWithUnitStrides(
         _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         withTurnedFilter(g, filter) { turned in
-            forward(g.inputGradientAsForward, input: outputGradient, filter: turned, output: inputGradient, threadCount: threadCount)
+            let asForward = g.inputGradientAsForward
+            func forward<Stored>(summingInto _: Stored.Type) {
+                let inputGradient = UnsafeMutableRawPointer(inputGradient).assumingMemoryBound(to: Stored.self)
+                Self.forward(
+                    NativeFormat<T>.self, SummedChannels<Stored, T>.self, asForward, input: outputGradient, filter: turned,
+                    output: inputGradient, threadCount: threadCount)
+            }
+            switch (MemoryLayout<T>.stride, g.multiplier) {
+            case (4, 2): forward(summingInto: UInt16.self)
+            case (4, 4): forward(summingInto: UInt8.self)
+            case (8, 2): forward(summingInto: UInt32.self)
+            case (8, 4): forward(summingInto: UInt16.self)
+            default: Self.forward(asForward, input: outputGradient, filter: turned, output: inputGradient, threadCount: threadCount)
+            }
         }
+    }
+
+    /// Whether the kernels write an input gradient of `g`'s multiplier summed as they store
+    /// (``SummedChannels``): for multiplier 1, and for 2 and 4 in `Float` and `Double` where a
+    /// register holds a whole group of channels (blocks of columns may compute a column twice,
+    /// which narrower vectors, adding to what is stored, must not).
+    @inlinable
+    public static func storesSummedChannels(_ g: KernelGeometry) -> Bool {
+        g.multiplier == 1 || ((g.multiplier == 2 || g.multiplier == 4) && F.Register.laneCount >= g.multiplier)
     }
 
     /// Calls `body` with the filter `[KH, KW, K]` turned by 180 degrees: tap t holds tap KH*KW - 1 - t.

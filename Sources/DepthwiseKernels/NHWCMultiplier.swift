@@ -7,6 +7,30 @@
 /// gradient does the same.
 extension NHWCKernels {
     /// output[n, oh, ow, c*M + q] = sum over valid (kh, kw) of filter[kh, kw, c, q] * input[n, oh*sh + kh*dh - pt, ow*sw + kw*dw - pl, c]
+    ///
+    /// For multipliers 2 and 4, the multiplier-1 kernel reads the input in place
+    /// (``RepeatedChannels``); for others, it reads bands of expanded input rows.
+    @inlinable
+    public static func forwardWithMultiplier(
+        _ g: KernelGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
+        output: UnsafeMutablePointer<T>, threadCount: Int
+    ) {
+        func forward<Stored>(repeating _: Stored.Type) {
+            let input = UnsafeRawPointer(input).assumingMemoryBound(to: Stored.self)
+            Self.forward(
+                RepeatedChannels<Stored, T>.self, NativeFormat<T>.self, g, input: input, filter: filter, output: output,
+                threadCount: threadCount)
+        }
+        switch (MemoryLayout<T>.stride, g.multiplier) {
+        case (4, 2): forward(repeating: UInt16.self)
+        case (4, 4): forward(repeating: UInt8.self)
+        case (8, 2): forward(repeating: UInt32.self)
+        case (8, 4): forward(repeating: UInt16.self)
+        default: forwardExpandingInput(g, input: input, filter: filter, output: output, threadCount: threadCount)
+        }
+    }
+
+    /// output[n, oh, ow, c*M + q] = sum over valid (kh, kw) of filter[kh, kw, c, q] * input[n, oh*sh + kh*dh - pt, ow*sw + kw*dw - pl, c]
     @inlinable
     public static func forwardExpandingInput(
         _ g: KernelGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
@@ -32,7 +56,7 @@ extension NHWCKernels {
     /// expanded input rows from row `firstInputRow`, two at a time where `pairs`
     /// (``sharesRows(_:inputElementBytes:outputElementBytes:)``).
     @inlinable
-    static func forwardBand<In: MemoryFormat, Out: MemoryFormat>(
+    static func forwardBand<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ g: KernelGeometry, rows: Range<Int>, channels: Range<Int>, pairs: Bool, firstInputRow: Int,
         _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ output: UnsafeMutablePointer<Out.Stored>
     ) {

@@ -2,9 +2,10 @@
 /// phase (``StridePhases``).
 ///
 /// Each input row of each column phase is one row of its phase's convolution over all `C*M`
-/// channels, computed by the register-blocked forward kernel: straight into every s-th pixel
-/// of the input gradient with multiplier 1, else into working memory, then summed over the
-/// multiplier into every s-th pixel.
+/// channels, computed by the register-blocked forward kernel straight into every s-th pixel
+/// of the input gradient, summed over the multiplier as it stores (``SummedChannels``) for the
+/// multipliers of ``storesSummedChannels(_:)``; for others (and 16-bit input gradients), into
+/// working memory, then summed over the multiplier into every s-th pixel.
 extension NHWCKernels {
     /// inputGradient[n, ih, iw, c] = sum over q and the taps (kh, kw) that map an output (oh, ow)
     /// onto (ih, iw) of filter[kh, kw, c, q] * outputGradient[n, oh, ow, c*M + q]
@@ -13,15 +14,25 @@ extension NHWCKernels {
         _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
-        backpropInput(
-            NativeFormat<T>.self, NativeFormat<T>.self, g, outputGradient: outputGradient, filter: filter,
-            inputGradient: inputGradient, threadCount: threadCount)
+        func backpropInput<Out: OutputFormat>(_: Out.Type) {
+            Self.backpropInput(
+                NativeFormat<T>.self, Out.self, g, outputGradient: outputGradient, filter: filter,
+                inputGradient: UnsafeMutableRawPointer(inputGradient).assumingMemoryBound(to: Out.Stored.self),
+                threadCount: threadCount)
+        }
+        switch (MemoryLayout<T>.stride, storesSummedChannels(g) ? g.multiplier : 1) {
+        case (4, 2): backpropInput(SummedChannels<UInt16, T>.self)
+        case (4, 4): backpropInput(SummedChannels<UInt8, T>.self)
+        case (8, 2): backpropInput(SummedChannels<UInt32, T>.self)
+        case (8, 4): backpropInput(SummedChannels<UInt16, T>.self)
+        default: backpropInput(NativeFormat<T>.self)
+        }
     }
 
     /// `backpropInput` on an output gradient held in format `In`, into an input gradient held in
     /// format `Out`.
     @inlinable
-    static func backpropInput<In: MemoryFormat, Out: MemoryFormat>(
+    static func backpropInput<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ g: KernelGeometry, outputGradient: UnsafePointer<In.Stored>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<Out.Stored>, threadCount: Int
     ) {
@@ -34,13 +45,14 @@ extension NHWCKernels {
         let rowTaps = g.inputWidth * g.filterHeight * g.filterWidth / (g.strides.height * g.strides.width)
         let slices = rowTaps >= 32 ? channelSliceCount(rows: g.batch * g.inputHeight, channels: g.channels) : 1
         Parallel.forEach(g.batch * g.inputHeight * slices, threadCount: threadCount, work: g.multiplyAddCount) { items in
-            Workspace.withMemory(byteCount: phases.phaseRowElements * MemoryLayout<T>.stride) { memory in
-                let phaseRow = memory.bindMemory(to: T.self, capacity: phases.phaseRowElements)
+            let phaseRowElements = Out.channelsSummed == g.multiplier ? 0 : phases.phaseRowElements
+            Workspace.withMemory(byteCount: phaseRowElements * MemoryLayout<T>.stride) { memory in
+                let phaseRow = memory.bindMemory(to: T.self, capacity: phaseRowElements)
                 for item in items {
                     let (row, slice) = item.quotientAndRemainder(dividingBy: slices)
                     phases.computeRow(
                         In.self, Out.self, row, channels: channelSlice(slice, of: slices, channels: g.channels), outputGradient,
-                        into: inputGradient + row * rowSize, phaseRow: phaseRow)
+                        into: inputGradient + row * rowSize * Out.channelsSummed, phaseRow: phaseRow)
                 }
             }
         }
@@ -89,37 +101,43 @@ extension NHWCKernels {
             filters.deallocate()
         }
 
-        /// The working memory of ``computeRow(_:_:_:channels:_:into:phaseRow:)``: with a
-        /// multiplier above 1, one phase row of at most ceil(inputWidth / strideW) pixels.
+        /// The working memory of ``computeRow(_:_:_:channels:_:into:phaseRow:)`` where the
+        /// input gradient's format does not sum over the multiplier: one phase row of at most
+        /// ceil(inputWidth / strideW) pixels.
         @inlinable
-        var phaseRowElements: Int { g.multiplier == 1 ? 0 : (g.inputWidth + g.strides.width - 1) / g.strides.width * g.outputChannels }
+        var phaseRowElements: Int { (g.inputWidth + g.strides.width - 1) / g.strides.width * g.outputChannels }
 
         /// Computes input channels `channels` of row `item` (of `batch * inputHeight`) of the
         /// input gradient into `pixels`, held in format `Out`, from an output gradient held in format `In`.
         @inlinable
-        func computeRow<In: MemoryFormat, Out: MemoryFormat>(
+        func computeRow<In: InputFormat, Out: OutputFormat>(
             _: In.Type, _: Out.Type, _ item: Int, channels: Range<Int>, _ outputGradient: UnsafePointer<In.Stored>,
             into pixels: UnsafeMutablePointer<Out.Stored>, phaseRow: UnsafeMutablePointer<T>
         ) {
             let (c, k, m, sw) = (g.channels, g.outputChannels, g.multiplier, g.strides.width)
+            // Offsets into `pixels` count `summed` stored values per element.
+            let summed = Out.channelsSummed
             let (n, ih) = item.quotientAndRemainder(dividingBy: g.inputHeight)
             let (a, r) = (ih % g.strides.height, ih / g.strides.height)
             for b in 0..<columnPhases {
                 let phase = geometries[a * columnPhases + b]
-                let phasePixels = pixels + b * c
+                let phasePixels = pixels + b * c * summed
                 guard phase.filterHeight > 0, phase.filterWidth > 0 else {
                     for column in 0..<phase.outputWidth {
-                        for channel in channels { Out.store(F.Single(broadcasting: 0), to: phasePixels + column * sw * c + channel) }
+                        for channel in channels {
+                            Out.store(F.Single(broadcasting: 0), to: phasePixels + (column * sw * c + channel) * summed)
+                        }
                     }
                     continue
                 }
                 let row = n * phase.outputHeight + r
                 let filter = filters + filterOffsets[a * columnPhases + b]
-                // With multiplier 1, each phase row goes straight into every s-th pixel; else into the phase row first.
-                guard m > 1 else {
+                // Each phase row goes straight into every s-th pixel where the format sums over the
+                // multiplier (or there is none to sum over); else into the phase row first.
+                if summed == m {
                     forwardRow(
-                        In.self, Out.self, phase, row: row, channels: channels, firstInputRow: 0, outputGradient, filter,
-                        firstOutputRow: row, phasePixels, pixelStep: sw * c)
+                        In.self, Out.self, phase, row: row, channels: channels.lowerBound * m..<channels.upperBound * m,
+                        firstInputRow: 0, outputGradient, filter, firstOutputRow: row, phasePixels, pixelStep: sw * k)
                     continue
                 }
                 forwardRow(
@@ -140,7 +158,7 @@ extension NHWCKernels {
 
     /// target[c] = sum over q, in order, of source[c*M + q], stored in format `Out`
     @inlinable
-    static func sumOverMultiplier<Out: MemoryFormat>(
+    static func sumOverMultiplier<Out: OutputFormat>(
         _: Out.Type, _ m: Int, _ channels: Int, _ source: UnsafePointer<T>, into target: UnsafeMutablePointer<Out.Stored>
     ) {
         var c = 0
@@ -164,7 +182,7 @@ extension NHWCKernels {
     /// The sums of `sumOverMultiplier` for M = 2 or 4, `V.laneCount` channels at a time from
     /// channel `c`, for as many as fit.
     @inlinable @inline(__always)
-    static func sumOverMultiplier<V: KernelVector, Out: MemoryFormat>(
+    static func sumOverMultiplier<V: KernelVector, Out: OutputFormat>(
         _: V.Type, _: Out.Type, times m: Int, _ channels: Int, _ source: UnsafePointer<T>,
         _ target: UnsafeMutablePointer<Out.Stored>, _ c: inout Int
     ) where V.Element == T {

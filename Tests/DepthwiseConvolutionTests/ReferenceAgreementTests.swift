@@ -103,6 +103,14 @@ import Testing
         // A multiplier on an image of few rows: the forward bands go in slices of 16 output
         // channels, whose input channel 5 (outputs 15 to 17) two slices expand.
         Geometry(batch: 1, height: 6, width: 11, channels: 13, multiplier: 3, filter: HeightWidth(3), strides: 1, padding: .same),
+        // Forward passes that read the input in place for multipliers 4 and 2, and unit-stride
+        // input gradients summed over them as they store: output channels in whole registers,
+        // narrow vectors (in double, two lanes within a group of four) and single lanes
+        // (42 = 2 * 16 + 2 * 4 + 2, the second lane of a group added to the first), in channel
+        // slices, blocks at the row ends, row pairs, and a 5x5 filter at stride 2.
+        Geometry(batch: 1, height: 10, width: 21, channels: 19, multiplier: 4, filter: HeightWidth(3), strides: 1, padding: .same),
+        Geometry(batch: 2, height: 7, width: 12, channels: 21, multiplier: 2, filter: HeightWidth(3), strides: 1, padding: .same),
+        Geometry(batch: 2, height: 9, width: 23, channels: 21, multiplier: 2, filter: HeightWidth(5), strides: 2, padding: .same),
         // A forward pass of few rows in channel slices narrow enough for the input rows of an item
         // to stay in the L1 cache (3 in float, 6 in double, of 301 channels: the last with a tail),
         // more than the threads need, and an odd row count (a last item of one row).
