@@ -19,7 +19,7 @@ extension HalfPrecisionKernels {
             Kernels.backpropFilterByChannels(
                 g, input: input, outputGradient: outputGradient, format: H.self, filterGradient: sums, threadCount: threadCount)
         } else if g.multiplier == 1 {
-            let operands = Kernels.FilterGradientOperands<H>(
+            let operands = Kernels.FilterGradientOperands<H, H>(
                 input: input, firstInputRow: 0, outputGradient: outputGradient, firstOutputRow: 0)
             Kernels.backpropFilter(
                 g, bandRows: g.batch * g.outputHeight, workspaceElements: 0, filterGradient: sums, threadCount: threadCount
@@ -39,7 +39,7 @@ extension HalfPrecisionKernels {
                 widenInputRows(g, inputRows, 0..<k, of: input, into: widened, expandingInto: widened + expandedOffset)
                 let gradient = widened + gradientOffset
                 widen(outputGradient + rows.lowerBound * outputRowSize, into: gradient, count: rows.count * outputRowSize)
-                return Kernels.FilterGradientOperands<NativeFormat<Float>>(
+                return Kernels.FilterGradientOperands<NativeFormat<Float>, NativeFormat<Float>>(
                     input: widened + expandedOffset, firstInputRow: inputRows.lowerBound, outputGradient: gradient,
                     firstOutputRow: rows.lowerBound)
             }

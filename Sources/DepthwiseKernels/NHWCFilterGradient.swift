@@ -10,8 +10,9 @@ extension NHWCKernels {
     /// filterGradient[kh, kw, c*M + q] = sum over (n, oh, ow) of outputGradient[n, oh, ow, c*M + q] * input[n, ih, iw, c]
     ///
     /// Small images go one register of channels at a time (``sweepsByChannels(_:)``); the others
-    /// by rows of all channels. There, with a multiplier above 1, each band of up to 8 output rows
-    /// first expands the input rows it reads into working memory.
+    /// by rows of all channels. There, with multipliers 2 and 4 the kernels read the input in
+    /// place (``RepeatedChannels``); with others above 1, each band of up to 8 output rows first
+    /// expands the input rows it reads into working memory.
     @inlinable
     public static func backpropFilter(
         _ g: KernelGeometry, input: UnsafePointer<T>, outputGradient: UnsafePointer<T>,
@@ -22,39 +23,48 @@ extension NHWCKernels {
                 g, input: input, outputGradient: outputGradient, format: NativeFormat<T>.self, filterGradient: filterGradient,
                 threadCount: threadCount)
         }
-        guard g.multiplier > 1 else {
-            let operands = FilterGradientOperands<NativeFormat<T>>(
-                input: input, firstInputRow: 0, outputGradient: outputGradient, firstOutputRow: 0)
-            return backpropFilter(
+        func backpropFilter<In: InputFormat>(reading _: In.Type) {
+            let operands = FilterGradientOperands<In, NativeFormat<T>>(
+                input: UnsafeRawPointer(input).assumingMemoryBound(to: In.Stored.self), firstInputRow: 0,
+                outputGradient: outputGradient, firstOutputRow: 0)
+            Self.backpropFilter(
                 g, bandRows: g.batch * g.outputHeight, workspaceElements: 0, filterGradient: filterGradient,
                 threadCount: threadCount
             ) { _, _ in operands }
         }
+        switch (MemoryLayout<T>.stride, g.multiplier) {
+        case (_, 1): return backpropFilter(reading: NativeFormat<T>.self)
+        case (4, 2): return backpropFilter(reading: RepeatedChannels<UInt16, T>.self)
+        case (4, 4): return backpropFilter(reading: RepeatedChannels<UInt8, T>.self)
+        case (8, 2): return backpropFilter(reading: RepeatedChannels<UInt32, T>.self)
+        case (8, 4): return backpropFilter(reading: RepeatedChannels<UInt16, T>.self)
+        default: break
+        }
         let bandRows = min(8, g.outputHeight)
-        backpropFilter(
+        Self.backpropFilter(
             g, bandRows: bandRows, workspaceElements: expandedElements(g, outputRows: bandRows), filterGradient: filterGradient,
             threadCount: threadCount
         ) { rows, expanded in
             let inputRows = inputRows(g, readBy: rows)
             expand(g, rows: inputRows, input: input, into: expanded)
-            return FilterGradientOperands<NativeFormat<T>>(
+            return FilterGradientOperands<NativeFormat<T>, NativeFormat<T>>(
                 input: expanded, firstInputRow: inputRows.lowerBound, outputGradient: outputGradient, firstOutputRow: 0)
         }
     }
 
-    /// The rows of the operands that one band of output rows reads, as the kernels read them
-    /// (held in format `L`).
+    /// The rows of the operands that one band of output rows reads, as the kernels read them:
+    /// the input held in format `In`, the output gradient in format `G`.
     @usableFromInline
-    struct FilterGradientOperands<L: MemoryFormat> {
+    struct FilterGradientOperands<In: InputFormat, G: InputFormat> {
         /// The input with `K` channels, from row `firstInputRow` (of `batch * inputHeight`).
-        @usableFromInline let input: UnsafePointer<L.Stored>
+        @usableFromInline let input: UnsafePointer<In.Stored>
         @usableFromInline let firstInputRow: Int
         /// The output gradient, from row `firstOutputRow` (of `batch * outputHeight`).
-        @usableFromInline let outputGradient: UnsafePointer<L.Stored>
+        @usableFromInline let outputGradient: UnsafePointer<G.Stored>
         @usableFromInline let firstOutputRow: Int
 
         @inlinable
-        init(input: UnsafePointer<L.Stored>, firstInputRow: Int, outputGradient: UnsafePointer<L.Stored>, firstOutputRow: Int) {
+        init(input: UnsafePointer<In.Stored>, firstInputRow: Int, outputGradient: UnsafePointer<G.Stored>, firstOutputRow: Int) {
             (self.input, self.firstInputRow, self.outputGradient, self.firstOutputRow) =
                 (input, firstInputRow, outputGradient, firstOutputRow)
         }
@@ -67,9 +77,9 @@ extension NHWCKernels {
     /// of one image; `operands` gets a band's rows (of `batch * outputHeight`) and
     /// `workspaceElements` elements of the thread's working memory to fill.
     @inlinable
-    static func backpropFilter<L: MemoryFormat>(
+    static func backpropFilter<In: InputFormat, G: InputFormat>(
         _ g: KernelGeometry, bandRows: Int, workspaceElements: Int, filterGradient: UnsafeMutablePointer<T>, threadCount: Int,
-        operands: (Range<Int>, UnsafeMutablePointer<T>) -> FilterGradientOperands<L>
+        operands: (Range<Int>, UnsafeMutablePointer<T>) -> FilterGradientOperands<In, G>
     ) {
         let k = g.outputChannels
         let tapCount = g.filterHeight * g.filterWidth * k
@@ -109,8 +119,8 @@ extension NHWCKernels {
     /// sums[kh, kw, k] += sum over (oh, ow) of outputGradient[n, oh, ow, k] * input[n, ih, iw, k], for
     /// the output rows `rows` of one image, in runs of rows that read the same filter rows.
     @inlinable
-    static func accumulateFilterGradient<L: MemoryFormat>(
-        _ g: KernelGeometry, rows: Range<Int>, _ operands: FilterGradientOperands<L>, into sums: UnsafeMutablePointer<T>
+    static func accumulateFilterGradient<In: InputFormat, G: InputFormat>(
+        _ g: KernelGeometry, rows: Range<Int>, _ operands: FilterGradientOperands<In, G>, into sums: UnsafeMutablePointer<T>
     ) {
         var start = rows.lowerBound
         while start < rows.upperBound {
@@ -130,8 +140,8 @@ extension NHWCKernels {
     /// one gradient load for up to fifteen independent sums, held in registers over all the
     /// rows, so that the input rows that several output rows read come from the L1 cache.
     @inlinable
-    static func accumulateFilterGradient<L: MemoryFormat>(
-        _ g: KernelGeometry, rows: Range<Int>, filterRows: Range<Int>, _ operands: FilterGradientOperands<L>,
+    static func accumulateFilterGradient<In: InputFormat, G: InputFormat>(
+        _ g: KernelGeometry, rows: Range<Int>, filterRows: Range<Int>, _ operands: FilterGradientOperands<In, G>,
         into sums: UnsafeMutablePointer<T>
     ) {
         let k = g.outputChannels
@@ -141,12 +151,12 @@ extension NHWCKernels {
         let gradientRowStep = g.outputWidth * k
         let inputRowStep = g.strides.height * g.inputWidth * k
         // The input row that filter row kh of the first output row reads.
-        func inputRow(_ kh: Int) -> UnsafePointer<L.Stored> {
+        func inputRow(_ kh: Int) -> UnsafePointer<In.Stored> {
             let ih = firstRow * g.strides.height + kh * g.dilations.height - g.padTop
             return operands.input + (n * g.inputHeight + ih - operands.firstInputRow) * g.inputWidth * k
         }
         // Filter tap (kh, kw) along the columns `columns` of output row `r` of `rows`.
-        func product(_ r: Int, _ kh: Int, _ kw: Int, _ columns: Range<Int>) -> ProductRow<L> {
+        func product(_ r: Int, _ kh: Int, _ kw: Int, _ columns: Range<Int>) -> ProductRow<In, G> {
             ProductRow(
                 columns: columns, gradient: operands.outputGradient + (rows.lowerBound + r - operands.firstOutputRow) * gradientRowStep,
                 input: inputRow(kh) + r * inputRowStep, inputOrigin: (kw * g.dilations.width - g.padLeft) * k,
@@ -188,7 +198,9 @@ extension NHWCKernels {
     /// One tap's sums over `product.columns`, from channel `first` to the last, one register,
     /// narrow vector or lane at a time.
     @inlinable @inline(__always)
-    static func accumulate<L: MemoryFormat>(_ product: ProductRow<L>, _ tap: UnsafeMutablePointer<T>, from first: Int) {
+    static func accumulate<In: InputFormat, G: InputFormat>(
+        _ product: ProductRow<In, G>, _ tap: UnsafeMutablePointer<T>, from first: Int
+    ) {
         guard !product.columns.isEmpty else { return }
         var c = first
         accumulate(F.Register.self, product, tap, &c)
@@ -198,10 +210,10 @@ extension NHWCKernels {
 
     /// One filter tap's products along an output row: gradient[ow, k] * input[inputOrigin + ow * inputColumnStep + k].
     @usableFromInline
-    struct ProductRow<L: MemoryFormat> {
+    struct ProductRow<In: InputFormat, G: InputFormat> {
         @usableFromInline let columns: Range<Int>
-        @usableFromInline let gradient: UnsafePointer<L.Stored>
-        @usableFromInline let input: UnsafePointer<L.Stored>
+        @usableFromInline let gradient: UnsafePointer<G.Stored>
+        @usableFromInline let input: UnsafePointer<In.Stored>
         /// The offset of the tap's column for ow = 0; negative when it lies in the padding.
         @usableFromInline let inputOrigin: Int
         @usableFromInline let inputColumnStep: Int
@@ -209,7 +221,7 @@ extension NHWCKernels {
 
         @inlinable
         init(
-            columns: Range<Int>, gradient: UnsafePointer<L.Stored>, input: UnsafePointer<L.Stored>, inputOrigin: Int,
+            columns: Range<Int>, gradient: UnsafePointer<G.Stored>, input: UnsafePointer<In.Stored>, inputOrigin: Int,
             inputColumnStep: Int, channels: Int
         ) {
             (self.columns, self.gradient, self.input) = (columns, gradient, input)
@@ -218,15 +230,15 @@ extension NHWCKernels {
     }
 
     @inlinable @inline(__always)
-    static func accumulate<V: KernelVector, L: MemoryFormat>(
-        _: V.Type, _ product: ProductRow<L>, _ tap: UnsafeMutablePointer<T>, _ c: inout Int
+    static func accumulate<V: KernelVector, In: InputFormat, G: InputFormat>(
+        _: V.Type, _ product: ProductRow<In, G>, _ tap: UnsafeMutablePointer<T>, _ c: inout Int
     ) where V.Element == T {
         while c + V.laneCount <= product.channels {
             var sum = V(loading: tap + c)
             for ow in product.columns {
                 sum = sum.multiplyAdd(
-                    L.load(V.self, product.gradient + ow * product.channels + c),
-                    L.load(V.self, product.input + (product.inputOrigin + ow * product.inputColumnStep + c)))
+                    G.load(V.self, product.gradient + ow * product.channels + c),
+                    In.load(V.self, product.input + (product.inputOrigin + ow * product.inputColumnStep + c)))
             }
             sum.store(to: tap + c)
             c += V.laneCount
@@ -235,11 +247,11 @@ extension NHWCKernels {
 
     /// Up to three neighbouring filter rows over the interior columns of `outputRows` output rows.
     @usableFromInline
-    struct FilterTile<L: MemoryFormat> {
+    struct FilterTile<In: InputFormat, G: InputFormat> {
         /// Filter row 0, tap 0.
-        @usableFromInline let first: ProductRow<L>
+        @usableFromInline let first: ProductRow<In, G>
         /// The input rows that filter rows 0, 1 and 2 read (repeated where the tile has fewer).
-        @usableFromInline let rows: (UnsafePointer<L.Stored>, UnsafePointer<L.Stored>, UnsafePointer<L.Stored>)
+        @usableFromInline let rows: (UnsafePointer<In.Stored>, UnsafePointer<In.Stored>, UnsafePointer<In.Stored>)
         /// The sums of filter row 0, tap 0; `rowStep` apart from row to row.
         @usableFromInline let sums: UnsafeMutablePointer<T>
         @usableFromInline let rowStep: Int
@@ -252,7 +264,7 @@ extension NHWCKernels {
 
         @inlinable
         init(
-            first: ProductRow<L>, rows: (UnsafePointer<L.Stored>, UnsafePointer<L.Stored>, UnsafePointer<L.Stored>),
+            first: ProductRow<In, G>, rows: (UnsafePointer<In.Stored>, UnsafePointer<In.Stored>, UnsafePointer<In.Stored>),
             sums: UnsafeMutablePointer<T>, rowStep: Int, tapStep: Int, outputRows: Int, gradientRowStep: Int, inputRowStep: Int
         ) {
             (self.first, self.rows, self.sums, self.rowStep, self.tapStep) = (first, rows, sums, rowStep, tapStep)
@@ -291,7 +303,7 @@ extension NHWCKernels {
             let (lanes, k) = (R.laneCount, first.channels)
             // The input of tap kw of each row, for output column 0.
             let origin = first.inputOrigin + kw * tapStep
-            let inputs: InlineArray<3, UnsafePointer<L.Stored>> = [rows.0 + origin, rows.1 + origin, rows.2 + origin]
+            let inputs: InlineArray<3, UnsafePointer<In.Stored>> = [rows.0 + origin, rows.1 + origin, rows.2 + origin]
             var c = 0
             while c + lanes <= k {
                 var s = InlineArray<15, R>(repeating: R(broadcasting: 0))
@@ -303,10 +315,10 @@ extension NHWCKernels {
                     var gradients = first.gradient + (b &* gradientRowStep &+ first.columns.lowerBound &* k &+ c)
                     var x = b &* inputRowStep &+ first.columns.lowerBound &* first.inputColumnStep &+ c
                     for _ in first.columns {
-                        let gradient = L.load(R.self, gradients)
+                        let gradient = G.load(R.self, gradients)
                         for r in 0..<rowCount {
                             let row = inputs[r] + x
-                            for t in 0..<tapCount { s[r * 5 + t] = s[r * 5 + t].multiplyAdd(gradient, L.load(R.self, row + t &* tapStep)) }
+                            for t in 0..<tapCount { s[r * 5 + t] = s[r * 5 + t].multiplyAdd(gradient, In.load(R.self, row + t &* tapStep)) }
                         }
                         gradients += k
                         x &+= first.inputColumnStep
@@ -330,7 +342,7 @@ extension NHWCKernels {
             typealias R = F.Register
             let (lanes, k, step) = (R.laneCount, first.channels, tapStep)
             let origin = first.inputOrigin + kw * tapStep
-            let inputs: InlineArray<3, UnsafePointer<L.Stored>> = [rows.0 + origin, rows.1 + origin, rows.2 + origin]
+            let inputs: InlineArray<3, UnsafePointer<In.Stored>> = [rows.0 + origin, rows.1 + origin, rows.2 + origin]
             var c = 0
             while c + lanes <= k {
                 var s = InlineArray<15, R>(repeating: R(broadcasting: 0))
@@ -343,12 +355,12 @@ extension NHWCKernels {
                     // The input vectors of taps 0 ..< tapCount - 1 of each filter row for the next column.
                     var window = InlineArray<12, R>(repeating: R(broadcasting: 0))
                     for r in 0..<3 {
-                        for t in 0..<(tapCount - 1) { window[r * 4 + t] = L.load(R.self, inputs[r] + (x &+ t &* step)) }
+                        for t in 0..<(tapCount - 1) { window[r * 4 + t] = In.load(R.self, inputs[r] + (x &+ t &* step)) }
                     }
                     for _ in first.columns {
-                        let gradient = L.load(R.self, gradients)
+                        let gradient = G.load(R.self, gradients)
                         for r in 0..<3 {
-                            let last = L.load(R.self, inputs[r] + (x &+ (tapCount - 1) &* step))
+                            let last = In.load(R.self, inputs[r] + (x &+ (tapCount - 1) &* step))
                             for t in 0..<(tapCount - 1) { s[r * 5 + t] = s[r * 5 + t].multiplyAdd(gradient, window[r * 4 + t]) }
                             s[r * 5 + tapCount - 1] = s[r * 5 + tapCount - 1].multiplyAdd(gradient, last)
                             for t in 0..<(tapCount - 2) { window[r * 4 + t] = window[r * 4 + t + 1] }

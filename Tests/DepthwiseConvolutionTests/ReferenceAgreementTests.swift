@@ -111,6 +111,9 @@ import Testing
         Geometry(batch: 1, height: 10, width: 21, channels: 19, multiplier: 4, filter: HeightWidth(3), strides: 1, padding: .same),
         Geometry(batch: 2, height: 7, width: 12, channels: 21, multiplier: 2, filter: HeightWidth(3), strides: 1, padding: .same),
         Geometry(batch: 2, height: 9, width: 23, channels: 21, multiplier: 2, filter: HeightWidth(5), strides: 2, padding: .same),
+        // A filter gradient by rows (an image too large to go by channels) that reads the input
+        // in place for multiplier 4: 20 channels, a register and a narrow vector (two in double).
+        Geometry(batch: 1, height: 34, width: 33, channels: 5, multiplier: 4, filter: HeightWidth(3), strides: 1, padding: .same),
         // A forward pass of few rows in channel slices narrow enough for the input rows of an item
         // to stay in the L1 cache (3 in float, 6 in double, of 301 channels: the last with a tail),
         // more than the threads need, and an odd row count (a last item of one row).
