@@ -145,18 +145,21 @@ extension SIMDKernelVector {
 
     /// A load of the `laneCount / m` elements and lane moves: shuffles where `m` is a constant.
     @inlinable @inline(__always) public init(loadingRepeating pointer: UnsafePointer<Element>, times m: Int) {
-        let lanes = Storage.scalarCount
+        switch (Storage.scalarCount + m - 1) / m {
+        case 8: self.init(repeating: UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Element>.self), times: m)
+        case 4: self.init(repeating: UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Element>.self), times: m)
+        case 2: self.init(repeating: UnsafeRawPointer(pointer).loadUnaligned(as: SIMD2<Element>.self), times: m)
+        default:
+            var storage = Storage()
+            for lane in 0..<Storage.scalarCount { storage[lane] = pointer[lane / m] }
+            self.init(storage: storage)
+        }
+    }
+
+    /// Lane i = source[i / m].
+    @inlinable @inline(__always) init<S: SIMD>(repeating source: S, times m: Int) where S.Scalar == Element {
         var storage = Storage()
-        func repeating<S: SIMD>(_: S.Type) where S.Scalar == Element {
-            let source = UnsafeRawPointer(pointer).loadUnaligned(as: S.self)
-            for lane in 0..<lanes { storage[lane] = source[lane / m] }
-        }
-        switch (lanes + m - 1) / m {
-        case 8: repeating(SIMD8<Element>.self)
-        case 4: repeating(SIMD4<Element>.self)
-        case 2: repeating(SIMD2<Element>.self)
-        default: for lane in 0..<lanes { storage[lane] = pointer[lane / m] }
-        }
+        for lane in 0..<Storage.scalarCount { storage[lane] = source[lane / m] }
         self.init(storage: storage)
     }
 
@@ -190,25 +193,26 @@ extension SIMDKernelVector {
 
     /// Lane moves and vector sums where `m` is a constant, and a store of `laneCount / m` lanes.
     @inlinable @inline(__always) public func store(summingGroupsOf m: Int, to pointer: UnsafeMutablePointer<Element>) {
-        func store<S: SIMD>(_: S.Type) where S.Scalar == Element {
-            var sums = S()
-            for i in 0..<S.scalarCount {
-                var sum = storage[i * m]
-                for q in 1..<m { sum += storage[i * m + q] }
-                sums[i] = sum
-            }
-            UnsafeMutableRawPointer(pointer).storeBytes(of: sums, as: S.self)
-        }
+        let target = UnsafeMutableRawPointer(pointer)
         switch Storage.scalarCount / m {
-        case 8: store(SIMD8<Element>.self)
-        case 4: store(SIMD4<Element>.self)
-        case 2: store(SIMD2<Element>.self)
+        case 8: target.storeBytes(of: sums(ofGroupsOf: m, SIMD8<Element>.self), as: SIMD8<Element>.self)
+        case 4: target.storeBytes(of: sums(ofGroupsOf: m, SIMD4<Element>.self), as: SIMD4<Element>.self)
+        case 2: target.storeBytes(of: sums(ofGroupsOf: m, SIMD2<Element>.self), as: SIMD2<Element>.self)
         default:
             for i in 0..<Storage.scalarCount / m {
-                var sum = storage[i * m]
-                for q in 1..<m { sum += storage[i * m + q] }
-                pointer[i] = sum
+                pointer[i] = (1..<m).reduce(storage[i * m]) { sum, q in sum + storage[i * m + q] }
             }
         }
+    }
+
+    /// Lane i = the sum of lanes i*m ..< i*m + m of `self`, added in order.
+    @inlinable @inline(__always) func sums<S: SIMD>(ofGroupsOf m: Int, _: S.Type) -> S where S.Scalar == Element {
+        var sums = S()
+        for i in 0..<S.scalarCount {
+            var sum = storage[i * m]
+            for q in 1..<m { sum += storage[i * m + q] }
+            sums[i] = sum
+        }
+        return sums
     }
 }

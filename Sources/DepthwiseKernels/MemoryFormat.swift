@@ -54,8 +54,7 @@ public enum RepeatedChannels<Stored, Scalar: KernelScalar>: InputFormat {
 
     @inlinable @inline(__always)
     public static func load<V: KernelVector>(_: V.Type, _ pointer: UnsafePointer<Stored>) -> V {
-        let byteOffset = Int(UInt(bitPattern: pointer) % UInt(MemoryLayout<Scalar>.stride))
-        let element = UnsafeRawPointer(pointer - byteOffset / MemoryLayout<Stored>.stride).assumingMemoryBound(to: V.Element.self)
+        let element = elementStart(holding: pointer, elementSize: MemoryLayout<Scalar>.stride).assumingMemoryBound(to: V.Element.self)
         // Lanes that all lie within one element's repeats (L up to M): that element, broadcast.
         return V.laneCount <= multiplier ? V(broadcasting: element.pointee) : V(loadingRepeating: element, times: multiplier)
     }
@@ -78,13 +77,21 @@ public enum SummedChannels<Stored, Scalar: KernelScalar>: OutputFormat {
 
     @inlinable @inline(__always)
     public static func store<V: KernelVector>(_ vector: V, to pointer: UnsafeMutablePointer<Stored>) {
-        let byteOffset = Int(UInt(bitPattern: pointer) % UInt(MemoryLayout<Scalar>.stride))
-        let element = UnsafeMutableRawPointer(pointer - byteOffset / MemoryLayout<Stored>.stride)
-            .assumingMemoryBound(to: V.Element.self)
+        let start = elementStart(holding: pointer, elementSize: MemoryLayout<Scalar>.stride)
+        let element = UnsafeMutableRawPointer(mutating: start).assumingMemoryBound(to: V.Element.self)
         guard V.laneCount < multiplier else { return vector.store(summingGroupsOf: multiplier, to: element) }
         // The first lane of a group starts the sum; the others add to it.
-        var sum = byteOffset == 0 ? vector.lane(0) : element.pointee + vector.lane(0)
+        var sum = UnsafeRawPointer(pointer) == start ? vector.lane(0) : element.pointee + vector.lane(0)
         for i in 1..<V.laneCount { sum += vector.lane(i) }
         element.pointee = sum
     }
+}
+
+/// The first byte of the element, in a buffer of elements of `elementSize` bytes (a power of
+/// two), that holds the byte at `pointer`: its address rounded down to a multiple of the size,
+/// where a buffer's elements lie. (A mask, not a remainder and a subtraction, which took
+/// registers from the kernels' loops.)
+@inlinable @inline(__always)
+func elementStart<Stored>(holding pointer: UnsafePointer<Stored>, elementSize: Int) -> UnsafeRawPointer {
+    UnsafeRawPointer(bitPattern: UInt(bitPattern: pointer) & ~UInt(elementSize - 1)).unsafelyUnwrapped
 }
