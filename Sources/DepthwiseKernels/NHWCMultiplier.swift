@@ -1,10 +1,10 @@
 /// The NHWC forward pass for channel multipliers above 1, and the input rows that bands of
 /// output rows read.
 ///
-/// The kernels read `channels * multiplier` channels, so each band of output rows first
-/// expands the input rows it reads (channel c repeated at c*M ..< c*M + M) into working
-/// memory that stays in cache, and then runs the register-blocked rows on it. The filter
-/// gradient does the same.
+/// The kernels read `channels * multiplier` channels. For multipliers 2 and 4 they read the
+/// input in place (``RepeatedChannels``); for others, each band of output rows first expands
+/// the input rows it reads (channel c repeated at c*M ..< c*M + M) into working memory that
+/// stays in cache, and then runs the register-blocked rows on it. The filter gradient does the same.
 extension NHWCKernels {
     /// output[n, oh, ow, c*M + q] = sum over valid (kh, kw) of filter[kh, kw, c, q] * input[n, oh*sh + kh*dh - pt, ow*sw + kw*dw - pl, c]
     ///
@@ -32,7 +32,7 @@ extension NHWCKernels {
 
     /// output[n, oh, ow, c*M + q] = sum over valid (kh, kw) of filter[kh, kw, c, q] * input[n, oh*sh + kh*dh - pt, ow*sw + kw*dw - pl, c]
     @inlinable
-    public static func forwardExpandingInput(
+    static func forwardExpandingInput(
         _ g: KernelGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<T>, threadCount: Int
     ) {
