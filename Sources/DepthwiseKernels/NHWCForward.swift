@@ -177,14 +177,20 @@ extension NHWCKernels {
         var rest = channels.lowerBound
         if !plan.wide.isEmpty { rest = convolveBlocks(plan.wide) }
         if !plan.narrow.isEmpty { rest = convolveBlocks(plan.narrow) }
-        if let border = plan.borderColumns {
-            let end = g.outputWidth - border
+        if let border = plan.border {
+            let end = g.outputWidth - border.columns
             for r in 0..<rows {
                 let (first, last) = (taps(0, row: r, columns: 0..<g.filterWidth), taps(end, row: r, columns: 0..<g.filterWidth))
-                rest = convolveLeadingBlock(
-                    In.self, Out.self, first, columns: border, channels.lowerBound, input, filter, pixel(0, row: r), pixelStep)
-                rest = convolveTrailingBlock(
-                    In.self, Out.self, last, columns: border, channels.lowerBound, input, filter, pixel(end, row: r), pixelStep)
+                let (c, pixelFirst, pixelLast) = (channels.lowerBound, pixel(0, row: r), pixel(end, row: r))
+                if border.ratio == 1 {
+                    rest = convolveLeadingBlock(In.self, Out.self, first, columns: border.columns, c, input, filter, pixelFirst, pixelStep)
+                    rest = convolveTrailingBlock(In.self, Out.self, last, columns: border.columns, c, input, filter, pixelLast, pixelStep)
+                } else {
+                    rest = convolveStridedBorderBlock(
+                        In.self, Out.self, first, skipFirst: border.skipFirst, skipLast: 0, c, input, filter, pixelFirst, pixelStep)
+                    rest = convolveStridedBorderBlock(
+                        In.self, Out.self, last, skipFirst: 0, skipLast: border.skipLast, c, input, filter, pixelLast, pixelStep)
+                }
             }
         }
         // The channels left over after the last whole register, column by column.
@@ -200,16 +206,17 @@ extension NHWCKernels {
     }
 
     /// How the forward kernel covers the columns of an output row: the columns whose taps all
-    /// lie inside the input in blocks; where stride = dilation and the padding on either side
-    /// is half a filter of 3, 5 or 7 taps (SAME padding at unit stride), one block at each end
-    /// of the row, which skips the taps in the padding; the other columns one by one.
+    /// lie inside the input in blocks; where the filter is 3, 5 or 7 taps wide (3 or 5 in rows
+    /// of fewer than 8 columns at twice the dilation's stride) and the padding reaches into one
+    /// block at each end of the row (``Border``), a block at each end that skips the taps in
+    /// the padding; the other columns one by one.
     @usableFromInline
     struct ColumnPlan {
         /// Interior columns in blocks of 8 and in a block of 4 (``blockedColumns(_:)``).
         @usableFromInline let wide: Range<Int>
         @usableFromInline let narrow: Range<Int>
-        /// The columns (4 or 8) of each of the blocks at the ends of the row, if there are such blocks.
-        @usableFromInline let borderColumns: Int?
+        /// The blocks at the ends of the row, if there are such blocks.
+        @usableFromInline let border: Border?
         /// The columns computed one by one.
         @usableFromInline let leadingPixels: Range<Int>
         @usableFromInline let trailingPixels: Range<Int>
@@ -218,33 +225,58 @@ extension NHWCKernels {
 
         @inlinable
         init(_ g: KernelGeometry) {
-            borderColumns = Self.borderColumns(g)
+            border = Border(g)
             // The columns of the interior blocks: between the blocks at the ends, where there are such blocks.
-            let inner = borderColumns.map { $0..<max($0, g.outputWidth - $0) } ?? g.interiorOutputColumns
+            let inner = border.map { $0.columns..<max($0.columns, g.outputWidth - $0.columns) } ?? g.interiorOutputColumns
             (wide, narrow) = blockedColumns(inner)
             let span = wide.isEmpty ? narrow : wide.lowerBound..<max(wide.upperBound, narrow.upperBound)
             // Columns one by one: those of the row (or between the end blocks) outside the interior blocks.
-            let row = borderColumns == nil ? 0..<g.outputWidth : inner
+            let row = border == nil ? 0..<g.outputWidth : inner
             let (first, last) = span.isEmpty ? (row.upperBound, row.upperBound) : (span.lowerBound, span.upperBound)
             (leadingPixels, trailingPixels) = (row.lowerBound..<first, last..<row.upperBound)
-            blocked = borderColumns == nil ? span : 0..<g.outputWidth
+            blocked = border == nil ? span : 0..<g.outputWidth
         }
+    }
 
-        /// The columns (4 or 8) of the blocks at the ends of a row, or nil where there are none:
-        /// where stride = dilation (input vector j of a block starting at column e lies at input
-        /// column (e + j) * dilation - padLeft), the first block's first (width - 1) / 2 input
-        /// vectors lie left of the input and the last block's last (width - 1) / 2 right of it,
-        /// and neither block reaches the other side.
+    /// The blocks at the two ends of an output row, of `columns` columns (4 or 8) each, whose
+    /// first and last input vectors lie in the padding.
+    ///
+    /// Where the stride is `ratio` (1 or 2) times the dilation, the block starting at column e
+    /// reads input vector q = i * ratio + t (input column e * stride + q * dilation - padLeft)
+    /// for tap t of its column i: `(columns - 1) * ratio + width` vectors, each loaded once. In
+    /// the first block, those of index below `skipFirst` lie left of the input; in the last,
+    /// the last `skipLast` right of it. The shapes are those of SAME padding: at unit ratio,
+    /// half a filter (3, 5 or 7 wide) at each end; at ratio 2 (stride 2), rows of 4 to 7
+    /// columns, a filter 3 or 5 wide, half a filter at the right end and half a filter or one
+    /// tap less at the left.
+    @usableFromInline
+    struct Border {
+        @usableFromInline let columns: Int
+        @usableFromInline let ratio: Int
+        @usableFromInline let skipFirst: Int
+        @usableFromInline let skipLast: Int
+
         @inlinable
-        static func borderColumns(_ g: KernelGeometry) -> Int? {
-            let (d, width) = (g.dilations.width, g.filterWidth)
-            guard g.strides.width == d, width == 3 || width == 5 || width == 7, g.outputWidth >= 4 else { return nil }
-            let columns = g.outputWidth >= 8 ? 8 : 4
-            let (inputs, half, end) = (columns + width - 1, (width - 1) / 2, g.outputWidth - columns)
-            // Input vectors (e + j) of index below `left` lie left of the input, from `right` on right of it.
-            let (left, right) = ((g.padLeft + d - 1) / d, (g.inputWidth + g.padLeft + d - 1) / d)
-            guard left == half, right - end == inputs - half, inputs <= right, end >= left else { return nil }
-            return columns
+        init?(_ g: KernelGeometry) {
+            let (s, d, width, half) = (g.strides.width, g.dilations.width, g.filterWidth, (g.filterWidth - 1) / 2)
+            guard s % d == 0, g.outputWidth >= 4 else { return nil }
+            ratio = s / d
+            switch ratio {
+            case 1: guard width == 3 || width == 5 || width == 7 else { return nil }
+            // Wider rows at ratio 2 keep their blocks of 8 and compute the one or two columns
+            // after them one by one: end blocks of 4 were no faster there.
+            case 2: guard width == 3 || width == 5, g.outputWidth < 8 else { return nil }
+            default: return nil
+            }
+            columns = g.outputWidth >= 8 ? 8 : 4
+            let (inputs, end) = ((columns - 1) * ratio + width, g.outputWidth - columns)
+            skipFirst = (g.padLeft + d - 1) / d
+            // Input vectors of the last block whose input column (end * s + q * d - padLeft) lies inside.
+            let inside = (g.inputWidth + g.padLeft - end * s + d - 1) / d
+            skipLast = inputs - inside
+            // Neither block reaches the other side of the input.
+            guard (inputs - 1) * d - g.padLeft < g.inputWidth, end * s >= g.padLeft, skipLast == half else { return nil }
+            guard skipFirst == half || (ratio == 2 && skipFirst == half - 1) else { return nil }
         }
     }
 
@@ -630,17 +662,37 @@ extension NHWCKernels {
         }
     }
 
-    /// One block of ``sharingBlocks(_:_:_:_:columns:width:_:_:_:_:_:)`` whose first `skipFirst` or
-    /// last `skipLast` input vectors lie in the padding: they are not loaded, and the products
-    /// that would read them are skipped, so that each sum takes the products of its valid taps in
-    /// order, as the column-by-column kernel does.
+    /// The blocks of 4 columns at the ends of a row at twice the dilation's stride (``Border``),
+    /// for filters 3 or 5 taps wide; returns the first channel left.
+    @inlinable @inline(never)
+    static func convolveStridedBorderBlock<In: InputFormat, Out: OutputFormat>(
+        _: In.Type, _: Out.Type, _ taps: Taps, skipFirst: Int, skipLast: Int, _ first: Int, _ input: UnsafePointer<In.Stored>,
+        _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
+    ) -> Int {
+        let (t, i, f, p, ps) = (taps, first, filter, pixel, pixelStep)
+        // The shapes that ``Border`` admits (constant counts, so that the loops unroll).
+        return switch (taps.filterWidth, skipFirst, skipLast) {
+        case (3, 0, 0): borderBlock(In.self, Out.self, t, columns: 4, ratio: 2, width: 3, skipFirst: 0, skipLast: 0, i, input, f, p, ps)
+        case (3, 1, _): borderBlock(In.self, Out.self, t, columns: 4, ratio: 2, width: 3, skipFirst: 1, skipLast: 0, i, input, f, p, ps)
+        case (3, _, _): borderBlock(In.self, Out.self, t, columns: 4, ratio: 2, width: 3, skipFirst: 0, skipLast: 1, i, input, f, p, ps)
+        case (_, 1, _): borderBlock(In.self, Out.self, t, columns: 4, ratio: 2, width: 5, skipFirst: 1, skipLast: 0, i, input, f, p, ps)
+        case (_, 2, _): borderBlock(In.self, Out.self, t, columns: 4, ratio: 2, width: 5, skipFirst: 2, skipLast: 0, i, input, f, p, ps)
+        default: borderBlock(In.self, Out.self, t, columns: 4, ratio: 2, width: 5, skipFirst: 0, skipLast: 2, i, input, f, p, ps)
+        }
+    }
+
+    /// One block at an end of a row (``Border``), whose first `skipFirst` or last `skipLast`
+    /// input vectors lie in the padding: they are not loaded, and the products that would read
+    /// them are skipped, so that each sum takes the products of its valid taps in order, as the
+    /// column-by-column kernel does. Column i's tap t reads input vector i * ratio + t.
     @inlinable @inline(__always)
     static func borderBlock<In: InputFormat, Out: OutputFormat>(
-        _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, width: Int, skipFirst: Int, skipLast: Int, _ first: Int,
-        _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>, _ pixelStep: Int
+        _: In.Type, _: Out.Type, _ taps: Taps, columns: Int, ratio: Int = 1, width: Int, skipFirst: Int, skipLast: Int,
+        _ first: Int, _ input: UnsafePointer<In.Stored>, _ filter: UnsafePointer<T>, _ pixel: UnsafeMutablePointer<Out.Stored>,
+        _ pixelStep: Int
     ) -> Int {
         typealias R = F.Register
-        let (k, valid) = (taps.channels, skipFirst..<(columns + width - 1 - skipLast))
+        let (k, valid) = (taps.channels, skipFirst..<((columns - 1) * ratio + width - skipLast))
         var c = first
         while c + R.laneCount <= taps.channelEnd {
             var sums = InlineArray<8, R>(repeating: R(broadcasting: 0))
@@ -648,11 +700,13 @@ extension NHWCKernels {
             var inputRow = taps.origin &+ taps.rows.lowerBound &* taps.rowStep &+ c
             var filterRow = filter + (taps.rows.lowerBound &* width &* k &+ c)
             for _ in taps.rows {
-                var inputs = InlineArray<14, R>(repeating: R(broadcasting: 0))  // columns + width - 1 of them
+                var inputs = InlineArray<14, R>(repeating: R(broadcasting: 0))  // (columns - 1) * ratio + width of them
                 for j in valid { inputs[j] = In.load(R.self, input + (inputRow &+ j &* taps.columnStep)) }
                 for t in 0..<width {
                     let w = R(loading: filterRow + t &* k)
-                    for i in 0..<columns where valid.contains(i + t) { sums[i] = sums[i].multiplyAdd(inputs[i + t], w) }
+                    for i in 0..<columns where valid.contains(i * ratio + t) {
+                        sums[i] = sums[i].multiplyAdd(inputs[i * ratio + t], w)
+                    }
                 }
                 inputRow &+= taps.rowStep
                 filterRow += width &* k

@@ -66,6 +66,16 @@ import Testing
         // 5x5 filters at stride 2: rows of 19 and of 6 interior columns (blocks of 8, then of 4).
         Geometry(batch: 1, height: 9, width: 41, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
         Geometry(batch: 1, height: 6, width: 15, channels: 19, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
+        // Blocks of 4 at the ends of stride-2 rows of 7 and 5 columns, skipping the taps in the
+        // padding: 5x5 filters on even and odd widths (one tap or two left of the input), 3x3 on
+        // even widths (none) and odd ones, and stride 4 at dilation 2.
+        Geometry(batch: 2, height: 7, width: 14, channels: 37, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
+        Geometry(batch: 1, height: 7, width: 13, channels: 37, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
+        Geometry(batch: 1, height: 6, width: 14, channels: 33, multiplier: 1, filter: HeightWidth(3), strides: 2, padding: .same),
+        Geometry(batch: 1, height: 5, width: 9, channels: 33, multiplier: 1, filter: HeightWidth(3), strides: 2, padding: .same),
+        Geometry(
+            batch: 1, height: 5, width: 26, channels: 19, multiplier: 1, filter: HeightWidth(3), strides: 4, padding: .same,
+            dilations: 2),
         // Stride phases that no filter tap reaches (rows 2, 5 and odd columns), stride-2 columns of odd width.
         Geometry(
             batch: 1, height: 7, width: 35, channels: 3, multiplier: 2, filter: HeightWidth(height: 2, width: 1),
