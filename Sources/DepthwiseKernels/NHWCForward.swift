@@ -212,7 +212,7 @@ extension NHWCKernels {
     /// the padding; the other columns one by one.
     @usableFromInline
     struct ColumnPlan {
-        /// Interior columns in blocks of 8 and in a block of 4 (``blockedColumns(_:)``).
+        /// Interior columns in blocks of 8 and in blocks of 4 (``blockedColumns(_:)``).
         @usableFromInline let wide: Range<Int>
         @usableFromInline let narrow: Range<Int>
         /// The blocks at the ends of the row, if there are such blocks.
@@ -281,14 +281,16 @@ extension NHWCKernels {
     }
 
     /// The columns of `interior` (those whose taps all lie inside the input) that go in blocks
-    /// of 8 (`wide`, the last block ending at its end) and in one block of 4 (`narrow`), as
-    /// many as cover them with the fewest columns computed twice: where 1 to 4 columns are left
-    /// after the blocks of 8, one block of 4 ends at the last column, and where 5 to 7 are, the
-    /// last block of 8 does. Fewer than 8 columns take one block of 4, and the rest go one by one.
+    /// of 8 (`wide`, the last block ending at its end) and in blocks of 4 (`narrow`), as many as
+    /// cover them with the fewest columns computed twice: where 1 to 4 columns are left after
+    /// the blocks of 8, one block of 4 ends at the last column, and where 5 to 7 are, the last
+    /// block of 8 does. Rows of 4 to 7 such columns take two blocks of 4 (one where 4), the
+    /// second ending at the last column: a column one by one took about three times as long as
+    /// a column of a block.
     @inlinable
     static func blockedColumns(_ interior: Range<Int>) -> (wide: Range<Int>, narrow: Range<Int>) {
         let (count, left) = (interior.count, interior.count % 8)
-        guard count >= 8 else { return (0..<0, count < 4 ? 0..<0 : interior.prefix(4)) }
+        guard count >= 8 else { return (0..<0, count < 4 ? 0..<0 : interior) }
         guard (1...4).contains(left) else { return (interior, 0..<0) }
         return (interior.dropLast(left), interior.suffix(4))
     }

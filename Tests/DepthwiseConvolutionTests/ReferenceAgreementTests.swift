@@ -20,7 +20,7 @@ import Testing
             batch: 1, height: 10, width: 12, channels: 17, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same,
             dilations: HeightWidth(height: 2, width: 3)),
         Geometry(batch: 1, height: 12, width: 40, channels: 40, multiplier: 1, filter: HeightWidth(7), strides: 1, padding: .same),
-        // Rows of 5 interior columns for a 7x7 filter: a block of 4, then one.
+        // Rows of 11 columns for a 7x7 filter: blocks of 8 at the ends that overlap.
         Geometry(batch: 1, height: 9, width: 11, channels: 21, multiplier: 1, filter: HeightWidth(7), strides: 1, padding: .same),
         Geometry(
             batch: 2, height: 4, width: 37, channels: 5, multiplier: 4, filter: HeightWidth(height: 1, width: 3),
@@ -47,8 +47,11 @@ import Testing
         // under two registers), and through the flat result where a row is under one register.
         Geometry(batch: 1, height: 24, width: 24, channels: 3, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
         Geometry(batch: 1, height: 40, width: 14, channels: 2, multiplier: 1, filter: HeightWidth(5), strides: 1, padding: .same),
-        // Rows of 5 interior columns (a block of 4, then one), with whole registers of channels and a tail.
+        // Rows of 7 columns in blocks of 4 at the ends, with whole registers of channels and a tail;
+        // rows of 7 and of 5 columns with no padding in two blocks of 4 that overlap, in pairs of rows.
         Geometry(batch: 2, height: 7, width: 7, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        Geometry(batch: 2, height: 9, width: 9, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .valid),
+        Geometry(batch: 1, height: 8, width: 7, channels: 21, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .valid),
         // Output rows in pairs through the blocks (3-wide filters, stride = dilation): rows of 19
         // interior columns (blocks of 8) with whole registers and a tail, an odd row count per
         // image, pairs whose first or second row reads the padding; at stride and dilation 2.
