@@ -36,8 +36,20 @@ extension NHWCKernels {
         _: In.Type, _: Out.Type, _ g: KernelGeometry, outputGradient: UnsafePointer<In.Stored>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<Out.Stored>, threadCount: Int
     ) {
-        let phases = PhaseConvolutions(g, filter: filter)
-        defer { phases.deallocate() }
+        Workspace.withMemory(byteCount: PhaseConvolutions.byteCount(g)) { memory in
+            backpropInput(
+                In.self, Out.self, PhaseConvolutions(g, filter: filter, memory: memory), outputGradient: outputGradient,
+                inputGradient: inputGradient, threadCount: threadCount)
+        }
+    }
+
+    /// `backpropInput` through the stride phases' convolutions `phases`.
+    @inlinable
+    static func backpropInput<In: InputFormat, Out: OutputFormat>(
+        _: In.Type, _: Out.Type, _ phases: PhaseConvolutions, outputGradient: UnsafePointer<In.Stored>,
+        inputGradient: UnsafeMutablePointer<Out.Stored>, threadCount: Int
+    ) {
+        let g = phases.g
         let rowSize = g.inputWidth * g.channels
         // Images of few rows go in slices of the input channels too, as the forward pass does,
         // where a row's phases take enough multiply-adds per channel (about its width times the
@@ -58,7 +70,8 @@ extension NHWCKernels {
         }
     }
 
-    /// The convolutions of the stride phases of an input gradient: their geometries and filters.
+    /// The convolutions of the stride phases of an input gradient: their geometries and filters,
+    /// in working memory of ``byteCount(_:)`` bytes.
     @usableFromInline
     struct PhaseConvolutions {
         @usableFromInline let g: KernelGeometry
@@ -69,15 +82,33 @@ extension NHWCKernels {
         @usableFromInline let filterOffsets: UnsafeMutablePointer<Int>
         @usableFromInline let filters: UnsafeMutablePointer<T>
 
+        /// The bytes of the phases' filters (every tap of the filter, in phase order), then of
+        /// their geometries and filter offsets.
         @inlinable
-        init(_ g: KernelGeometry, filter: UnsafePointer<T>) {
+        static func byteCount(_ g: KernelGeometry) -> Int {
+            let phases = StridePhases(g)
+            let phaseCount = phases.rows.count * phases.columns.count
+            return geometryStart(g) + phaseCount * (MemoryLayout<KernelGeometry>.stride + MemoryLayout<Int>.stride)
+        }
+
+        /// Where the geometries start: after the filters, aligned for them (and for the offsets after them).
+        @inlinable
+        static func geometryStart(_ g: KernelGeometry) -> Int {
+            let filterBytes = g.filterHeight * g.filterWidth * g.outputChannels * MemoryLayout<T>.stride
+            let alignment = max(MemoryLayout<KernelGeometry>.alignment, MemoryLayout<Int>.alignment)
+            return (filterBytes + alignment - 1) / alignment * alignment
+        }
+
+        @inlinable
+        init(_ g: KernelGeometry, filter: UnsafePointer<T>, memory: UnsafeMutableRawPointer) {
             let k = g.outputChannels
             let phases = StridePhases(g)
             let phaseCount = phases.rows.count * phases.columns.count
             (self.g, columnPhases) = (g, phases.columns.count)
-            geometries = .allocate(capacity: phaseCount)
-            filterOffsets = .allocate(capacity: phaseCount)
-            filters = .allocate(capacity: g.filterHeight * g.filterWidth * k)
+            filters = memory.bindMemory(to: T.self, capacity: g.filterHeight * g.filterWidth * k)
+            geometries = (memory + Self.geometryStart(g)).bindMemory(to: KernelGeometry.self, capacity: phaseCount)
+            filterOffsets = (memory + Self.geometryStart(g) + phaseCount * MemoryLayout<KernelGeometry>.stride)
+                .bindMemory(to: Int.self, capacity: phaseCount)
             var offset = 0
             for a in phases.rows.indices {
                 for b in phases.columns.indices {
@@ -92,13 +123,6 @@ extension NHWCKernels {
                     }
                 }
             }
-        }
-
-        @inlinable
-        func deallocate() {
-            geometries.deallocate()
-            filterOffsets.deallocate()
-            filters.deallocate()
         }
 
         /// The working memory of ``computeRow(_:_:_:channels:_:into:phaseRow:)`` where the
