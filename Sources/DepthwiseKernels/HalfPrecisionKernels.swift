@@ -25,10 +25,8 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
             }
         case (.nhwc, .backpropInput) where g.strides == (1, 1) && g.multiplier == 1:
             // The forward convolution of the output gradient with the turned filter.
-            withWidenedFilter(g, b) { filter in
-                NHWCKernels<F>.withTurnedFilter(g, filter) { turned in
-                    forward(g.inputGradientAsForward, input: a, filter: turned, output: result, threadCount: call.threadCount)
-                }
+            withWidenedFilter(g, b, turned: true) { turned in
+                forward(g.inputGradientAsForward, input: a, filter: turned, output: result, threadCount: call.threadCount)
             }
         case (.nhwc, .backpropInput):
             withWidenedFilter(g, b) { filter in
@@ -42,13 +40,23 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
         }
     }
 
-    /// Calls `body` with the filter widened to `Float`.
+    /// Calls `body` with the filter widened to `Float` in the thread's working memory; where
+    /// `turned`, with its taps in reverse order (wide[tap] = filter[KH*KW - 1 - tap]), the filter
+    /// of the unit-stride input gradient.
     @inlinable
-    static func withWidenedFilter(_ g: KernelGeometry, _ filter: UnsafePointer<UInt16>, _ body: (UnsafePointer<Float>) -> Void) {
-        let wide = UnsafeMutablePointer<Float>.allocate(capacity: g.filterCount)
-        defer { wide.deallocate() }
-        widen(filter, into: wide, count: g.filterCount)
-        body(wide)
+    static func withWidenedFilter(
+        _ g: KernelGeometry, _ filter: UnsafePointer<UInt16>, turned: Bool = false, _ body: (UnsafePointer<Float>) -> Void
+    ) {
+        let (taps, k) = (g.filterHeight * g.filterWidth, g.outputChannels)
+        Workspace.withMemory(byteCount: taps * k * MemoryLayout<Float>.stride) { memory in
+            let wide = memory.bindMemory(to: Float.self, capacity: taps * k)
+            if turned {
+                for tap in 0..<taps { widen(filter + (taps - 1 - tap) * k, into: wide + tap * k, count: k) }
+            } else {
+                widen(filter, into: wide, count: taps * k)
+            }
+            body(wide)
+        }
     }
 
     /// target[i] = H.widen(source[i]) for i in 0..<count.

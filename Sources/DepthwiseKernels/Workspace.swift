@@ -12,7 +12,9 @@
 /// kilobytes: freshly allocated on every call, each of their pages would fault in again. A
 /// thread's workspace grows to the largest request and is freed when the thread ends. It has
 /// one buffer for each of ``levelCount`` nested calls: a group of channels widened to `Float`
-/// stays in the first while the `Float` kernels that compute it use the second.
+/// stays in the first while the `Float` kernels that compute it use the second; a filter
+/// widened to `Float` stays in the first while a strided input gradient keeps its stride
+/// phases' filters in the second and the calling thread's rows in the third.
 ///
 /// Not inlinable: compiled once, for baseline x86-64, and called by every kernel module.
 public enum Workspace {
@@ -21,7 +23,7 @@ public enum Workspace {
     public static let retainedByteLimit = 16 << 20
 
     /// The nested calls that get kept memory; calls nested deeper get memory of their own.
-    public static let levelCount = 2
+    public static let levelCount = 3
 
     /// Calls `body` with `byteCount` bytes of 64-byte-aligned memory, whose contents are
     /// unspecified. The memory is the calling thread's buffer for the first level that no

@@ -13,22 +13,23 @@ import Testing
     }
 
     @Test func eachNestedCallGetsMemoryOfItsOwn() {
-        var kept: UnsafeMutableRawPointer?
-        Workspace.withMemory(byteCount: 256) { outer in
-            outer.storeBytes(of: 0x5A, as: UInt8.self)
-            Workspace.withMemory(byteCount: 256) { inner in
-                #expect(inner != outer)
-                kept = inner
-                inner.storeBytes(of: 0x6B, as: UInt8.self)
-                Workspace.withMemory(byteCount: 256) { innermost in  // deeper than the kept levels
-                    #expect(innermost != outer && innermost != inner)
-                    innermost.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
-                }
-                #expect(inner.load(as: UInt8.self) == 0x6B)
+        /// Nests `depth` calls, each marking its memory with its depth; returns their memory,
+        /// outermost first, after checking that no inner call overwrote it.
+        func nested(_ depth: Int) -> [UnsafeMutableRawPointer] {
+            var levels: [UnsafeMutableRawPointer] = []
+            Workspace.withMemory(byteCount: 256) { memory in
+                memory.initializeMemory(as: UInt8.self, repeating: UInt8(depth), count: 256)
+                let inner = depth > 1 ? nested(depth - 1) : []
+                #expect(memory.load(fromByteOffset: 255, as: UInt8.self) == UInt8(depth))
+                levels = [memory] + inner
             }
-            #expect(outer.load(as: UInt8.self) == 0x5A)
-            Workspace.withMemory(byteCount: 128) { #expect($0 == kept) }  // the second level is kept
+            return levels
         }
+        // One level deeper than the kept ones, which gets memory of its own for the call.
+        let first = nested(Workspace.levelCount + 1)
+        #expect(Set(first).count == first.count)
+        let again = nested(Workspace.levelCount + 1)
+        #expect(again.prefix(Workspace.levelCount) == first.prefix(Workspace.levelCount))
     }
 
     @Test func largeRequestsGetMemoryOfTheirOwn() {
