@@ -1,2 +1,2 @@
-// The module's one function is inline, in include/CachePrefetch.h.
+// The module's functions are inline, in include/CachePrefetch.h.
 #include "CachePrefetch.h"

@@ -1,3 +1,5 @@
+import CachePrefetch
+
 /// The NHWC forward kernel: vectorized over channels, and blocked over output columns
 /// where every filter tap lies inside the input.
 ///
@@ -21,10 +23,12 @@ extension NHWCKernels {
         _: In.Type, _: Out.Type, _ g: KernelGeometry, input: UnsafePointer<In.Stored>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<Out.Stored>, threadCount: Int
     ) {
-        let pairs = sharesRows(g, inputElementBytes: MemoryLayout<In.Stored>.stride, outputElementBytes: MemoryLayout<Out.Stored>.stride)
+        let (inputBytes, outputBytes) = (MemoryLayout<In.Stored>.stride, MemoryLayout<Out.Stored>.stride)
+        let pairs = sharesRows(g, inputElementBytes: inputBytes, outputElementBytes: outputBytes)
         let rowsPerItem = pairs ? 2 : 1
         let itemsPerImage = (g.outputHeight + rowsPerItem - 1) / rowsPerItem
-        let slices = forwardSliceCount(g, rowsPerItem: rowsPerItem, inputElementBytes: MemoryLayout<In.Stored>.stride)
+        let slices = forwardSliceCount(g, rowsPerItem: rowsPerItem, inputElementBytes: inputBytes)
+        let prefetches = streamsFromMemory(g, inputElementBytes: inputBytes, outputElementBytes: outputBytes)
         let shared = UncheckedSendable((input, filter, output))
         Parallel.forEach(g.batch * itemsPerImage * slices, threadCount: threadCount, work: g.multiplyAddCount) { items in
             let (input, filter, output) = shared.value
@@ -33,9 +37,43 @@ extension NHWCKernels {
                 let (slice, rowItem) = item.quotientAndRemainder(dividingBy: g.batch * itemsPerImage)
                 let (n, i) = rowItem.quotientAndRemainder(dividingBy: itemsPerImage)
                 let oh = i * rowsPerItem
+                let (rows, channels) = (min(rowsPerItem, g.outputHeight - oh), channelSlice(slice, of: slices, g))
+                if prefetches { prefetchInputRows(g, following: oh..<(oh + rows), image: n, channels: channels, input) }
                 forwardRow(
-                    In.self, Out.self, g, row: n * g.outputHeight + oh, rows: min(rowsPerItem, g.outputHeight - oh),
-                    channels: channelSlice(slice, of: slices, g), firstInputRow: 0, input, filter, firstOutputRow: 0, output)
+                    In.self, Out.self, g, row: n * g.outputHeight + oh, rows: rows, channels: channels, firstInputRow: 0,
+                    input, filter, firstOutputRow: 0, output)
+            }
+        }
+    }
+
+    /// Whether an input and an output of `g`'s shapes, of elements of the given sizes, exceed
+    /// 16 MiB together: more than the caches keep of a layer from one row to the next.
+    @inlinable
+    static func streamsFromMemory(_ g: KernelGeometry, inputElementBytes: Int, outputElementBytes: Int) -> Bool {
+        Double(g.inputCount) * Double(inputElementBytes) + Double(g.outputCount) * Double(outputElementBytes) > 16 * 1024 * 1024
+    }
+
+    /// Asks for `channels` of the input rows of image `n` that the output rows after `outputRows`
+    /// read and `outputRows` do not, into the outer caches: on layers streamed from memory, the
+    /// next work item of a thread then finds them there. (Without it, the blocks' loads waited
+    /// on memory for each new input row: 56x56x144 at batch 8 took 1.2 times as long.)
+    @inlinable
+    static func prefetchInputRows<Stored>(
+        _ g: KernelGeometry, following outputRows: Range<Int>, image n: Int, channels: Range<Int>, _ input: UnsafePointer<Stored>
+    ) {
+        // The last input row that `outputRows` read, then as many rows as the next rows move down.
+        let lastRead = (outputRows.upperBound - 1) * g.strides.height + (g.filterHeight - 1) * g.dilations.height - g.padTop
+        let first = min(g.inputHeight, max(0, lastRead + 1))
+        let end = max(first, min(g.inputHeight, lastRead + 1 + outputRows.count * g.strides.height))
+        let (k, elementBytes) = (g.outputChannels, MemoryLayout<Stored>.stride)
+        // A whole row is one run of bytes; a slice of the channels, one run per pixel.
+        let (runs, runBytes) = channels.count == k ? (1, g.inputWidth * k * elementBytes) : (g.inputWidth, channels.count * elementBytes)
+        for ih in first..<end {
+            let row = UnsafeRawPointer(input + ((n * g.inputHeight + ih) * g.inputWidth * k + channels.lowerBound))
+            for run in 0..<runs {
+                for offset in stride(from: run * k * elementBytes, to: run * k * elementBytes + runBytes, by: 64) {
+                    depthwise_prefetch_outer(row + offset)
+                }
             }
         }
     }
@@ -43,14 +81,14 @@ extension NHWCKernels {
     /// Whether the forward pass computes output rows two at a time: where the second row's
     /// taps read the input one filter row below the first's (stride = dilation along both
     /// dimensions, as for the input vectors the columns share), for filters 3 wide, where the
-    /// registers hold the sums of two rows of a block besides its inputs, and for an input and an
-    /// output (of elements of the given sizes) within 16 MiB together. (For 5-wide filters the
-    /// compiler no longer inlined the block; on larger layers, streamed from memory, pairs ran
-    /// about 11% slower than single rows, where layers in cache ran 12% faster.)
+    /// registers hold the sums of two rows of a block besides its inputs, and on layers not
+    /// streamed from memory. (For 5-wide filters the compiler no longer inlined the block; on
+    /// layers streamed from memory, pairs ran about 11% slower than single rows, where layers in
+    /// cache ran 12% faster.)
     @inlinable
     static func sharesRows(_ g: KernelGeometry, inputElementBytes: Int, outputElementBytes: Int) -> Bool {
-        let operandBytes = Double(g.inputCount) * Double(inputElementBytes) + Double(g.outputCount) * Double(outputElementBytes)
-        return F.registerCount >= 32 && g.strides == g.dilations && g.filterWidth == 3 && operandBytes <= 16 * 1024 * 1024
+        F.registerCount >= 32 && g.strides == g.dilations && g.filterWidth == 3
+            && !streamsFromMemory(g, inputElementBytes: inputElementBytes, outputElementBytes: outputElementBytes)
     }
 
     /// The channel slices of the forward pass: those of ``channelSliceCount(_:)``, and on layers

@@ -167,6 +167,22 @@ import Testing
     static let largeUnitStridePlanes = Geometry(
         batch: 2, height: 35, width: 30, channels: 3, multiplier: 2, filter: HeightWidth(3), strides: 1, padding: .same)
 
+    /// Layers of more than 16 MiB, whose NHWC forward pass asks for the next rows' input ahead:
+    /// rows in slices of the channels (9 rows), and whole rows at stride 2 and dilation 2 with
+    /// padding beyond the filter's reach at the bottom. (The unit-stride input gradient runs the
+    /// forward pass.)
+    static let layersStreamedFromMemory = [
+        Geometry(batch: 1, height: 9, width: 1024, channels: 288, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        Geometry(
+            batch: 2, height: 70, width: 300, channels: 101, multiplier: 1, filter: HeightWidth(3), strides: 2,
+            padding: .explicit(top: 1, bottom: 4, left: 2, right: 0), dilations: 2),
+    ]
+
+    @Test(arguments: layersStreamedFromMemory)
+    func layerStreamedFromMemory(_ geometry: Geometry) throws {
+        try check(Float.self, geometry, .nhwc, relative: 1e-5, absolute: 1e-5, computations: [.forward, .backpropInput])
+    }
+
     @Test(arguments: geometries, DataFormat.allCases)
     func float(_ geometry: Geometry, format: DataFormat) throws {
         try check(Float.self, geometry, format, relative: 1e-5, absolute: 1e-5)
@@ -231,11 +247,12 @@ import Testing
     }
 
     private func check<S: DepthwiseScalar>(
-        _: S.Type, _ geometry: Geometry, _ format: DataFormat, relative: Double, absolute: Double
+        _: S.Type, _ geometry: Geometry, _ format: DataFormat, relative: Double, absolute: Double,
+        computations: [Computation] = Computation.allCases
     ) throws {
         var random = SeededGenerator(seed: 42)
         let problem = try geometry.problem(S.self, format: format, using: &random)
-        for computation in Computation.allCases {
+        for computation in computations {
             let reference = try problem.compute(computation, kernels: .reference)
             for kernels in ExecutionOptions.Kernels.simdPaths {
                 let fast = try problem.compute(computation, kernels: kernels)
