@@ -1,4 +1,4 @@
-import CachePrefetch
+import CacheHints
 
 /// The kernels on buffers of 16-bit values (`H`'s bits), computed in `Float` with `F`'s vectors.
 ///

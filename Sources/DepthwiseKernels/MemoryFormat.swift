@@ -1,3 +1,5 @@
+import CacheHints
+
 /// How a kernel's input buffers hold values: as its vectors' own scalars (``NativeFormat``),
 /// as 16-bit values (a ``HalfFormat``) widened exactly as they load, or with each channel
 /// standing for several (``RepeatedChannels``).
@@ -18,10 +20,14 @@ public protocol OutputFormat {
     /// How many of the kernels' channels each element of the buffer sums: 1 but for
     /// ``SummedChannels``, where offsets into the buffer count `Stored` values, that many per element.
     static var channelsSummed: Int { get }
+    /// Makes the calling thread's stores visible before its later ones, which tell other threads
+    /// that its results are ready: needed after ``Streamed``'s stores, nothing for the others.
+    static func finishStores()
 }
 
 extension OutputFormat {
     @inlinable public static var channelsSummed: Int { 1 }
+    @inlinable @inline(__always) public static func finishStores() {}
 }
 
 /// A format for inputs and outputs alike.
@@ -38,6 +44,30 @@ public enum NativeFormat<Stored>: MemoryFormat {
     public static func store<V: KernelVector>(_ vector: V, to pointer: UnsafeMutablePointer<Stored>) {
         vector.store(to: UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: V.Element.self))
     }
+}
+
+/// The values of format `Base` (``NativeFormat`` or a ``HalfFormat``) written past the caches:
+/// a vector whose values fill whole groups of 16 bytes goes to memory without the CPU first
+/// reading the lines it fills, as a store to a line not in the caches otherwise does. For
+/// outputs larger than the caches, where that read is a third of the traffic. Every such
+/// vector's address must be a multiple of 16 bytes, and the writing thread must call
+/// ``finishStores()`` before its results are read.
+public enum Streamed<Base: OutputFormat>: OutputFormat {
+    public typealias Stored = Base.Stored
+
+    @inlinable @inline(__always)
+    public static func store<V: KernelVector>(_ vector: V, to pointer: UnsafeMutablePointer<Stored>) {
+        let size = V.laneCount * MemoryLayout<Stored>.stride
+        guard size % 16 == 0, size <= 64 else { return Base.store(vector, to: pointer) }
+        // The bytes as `Base` stores them, which the compiler keeps in registers.
+        var groups = InlineArray<4, SIMD4<Float>>(repeating: .zero)
+        withUnsafeMutableBytes(of: &groups) { bytes in
+            Base.store(vector, to: bytes.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: Stored.self))
+        }
+        for group in 0..<(size / 16) { depthwise_stream_store(UnsafeMutableRawPointer(pointer) + group * 16, groups[group]) }
+    }
+
+    @inlinable @inline(__always) public static func finishStores() { depthwise_store_fence() }
 }
 
 /// An input of `Scalar`s read by kernels that count its channels as a channel multiplier M

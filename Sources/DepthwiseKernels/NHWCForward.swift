@@ -1,4 +1,4 @@
-import CachePrefetch
+import CacheHints
 
 /// The NHWC forward kernel: vectorized over channels, and blocked over output columns
 /// where every filter tap lies inside the input.
@@ -13,7 +13,26 @@ extension NHWCKernels {
         _ g: KernelGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<T>, threadCount: Int
     ) {
-        forward(NativeFormat<T>.self, NativeFormat<T>.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
+        typealias Native = NativeFormat<T>
+        if streamsOutput(g, output) {
+            forward(Native.self, Streamed<Native>.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
+        } else {
+            forward(Native.self, Native.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
+        }
+    }
+
+    /// Whether the forward pass writes `output` past the caches (``Streamed``): on x86-64, for
+    /// layers streamed from memory, where every vector's address is a multiple of 16 bytes (the
+    /// output's is, and so is a pixel's size).
+    @inlinable
+    public static func streamsOutput<Stored>(_ g: KernelGeometry, _ output: UnsafeMutablePointer<Stored>) -> Bool {
+        #if arch(x86_64)
+            let elementBytes = MemoryLayout<Stored>.stride
+            return streamsFromMemory(g, inputElementBytes: elementBytes, outputElementBytes: elementBytes)
+                && UInt(bitPattern: output) % 16 == 0 && g.outputChannels * elementBytes % 16 == 0
+        #else
+            return false
+        #endif
     }
 
     /// The forward pass on an input and an output held in formats `In` and `Out` (16-bit values
@@ -43,6 +62,7 @@ extension NHWCKernels {
                     In.self, Out.self, g, row: n * g.outputHeight + oh, rows: rows, channels: channels, firstInputRow: 0,
                     input, filter, firstOutputRow: 0, output)
             }
+            Out.finishStores()
         }
     }
 

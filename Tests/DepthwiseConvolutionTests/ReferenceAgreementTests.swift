@@ -168,9 +168,10 @@ import Testing
         batch: 2, height: 35, width: 30, channels: 3, multiplier: 2, filter: HeightWidth(3), strides: 1, padding: .same)
 
     /// Layers of more than 16 MiB, whose NHWC forward pass asks for the next rows' input ahead:
-    /// rows in slices of the channels (9 rows), and whole rows at stride 2 and dilation 2 with
-    /// padding beyond the filter's reach at the bottom. (The unit-stride input gradient runs the
-    /// forward pass.)
+    /// rows in slices of the channels (9 rows), written past the caches; and whole rows at
+    /// stride 2 and dilation 2 with padding beyond the filter's reach at the bottom, of a pixel
+    /// size that is no multiple of 16 bytes, written through them. (The unit-stride input
+    /// gradient runs the forward pass.)
     static let layersStreamedFromMemory = [
         Geometry(batch: 1, height: 9, width: 1024, channels: 288, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
         Geometry(
@@ -178,9 +179,23 @@ import Testing
             padding: .explicit(top: 1, bottom: 4, left: 2, right: 0), dilations: 2),
     ]
 
+    /// A layer of 16-bit values of more than 16 MiB, written past the caches (a filter of one
+    /// row, to keep the reference's time short).
+    static let halfPrecisionLayerStreamedFromMemory = Geometry(
+        batch: 2, height: 9, width: 1024, channels: 288, multiplier: 1, filter: HeightWidth(height: 1, width: 3), strides: 1,
+        padding: .same)
+
     @Test(arguments: layersStreamedFromMemory)
     func layerStreamedFromMemory(_ geometry: Geometry) throws {
-        try check(Float.self, geometry, .nhwc, relative: 1e-5, absolute: 1e-5, computations: [.forward, .backpropInput])
+        let computations: [Computation] = [.forward, .backpropInput]
+        try check(Float.self, geometry, .nhwc, relative: 1e-5, absolute: 1e-5, computations: computations)
+        try check(Double.self, geometry, .nhwc, relative: 1e-12, absolute: 1e-12, computations: computations)
+    }
+
+    @Test func halfPrecisionLayerStreamedFromMemory() throws {
+        let (geometry, computations) = (Self.halfPrecisionLayerStreamedFromMemory, [Computation.forward, .backpropInput])
+        try check(Float16.self, geometry, .nhwc, relative: 0x1p-9, absolute: 1e-6, computations: computations)
+        try check(BFloat16.self, geometry, .nhwc, relative: 0x1p-6, absolute: 1e-30, computations: computations)
     }
 
     @Test(arguments: geometries, DataFormat.allCases)
