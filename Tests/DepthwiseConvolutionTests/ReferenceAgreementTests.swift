@@ -192,6 +192,18 @@ import Testing
         try check(Double.self, geometry, .nhwc, relative: 1e-12, absolute: 1e-12, computations: computations)
     }
 
+    /// Layers of multipliers 2 and 4 of more than 16 MiB, which read the input in place and
+    /// write their output past the caches.
+    static let multiplierLayersStreamedFromMemory = [
+        Geometry(batch: 1, height: 9, width: 1100, channels: 144, multiplier: 2, filter: HeightWidth(3), strides: 1, padding: .same),
+        Geometry(batch: 1, height: 9, width: 1400, channels: 72, multiplier: 4, filter: HeightWidth(3), strides: 1, padding: .same),
+    ]
+
+    @Test(arguments: multiplierLayersStreamedFromMemory)
+    func multiplierLayerStreamedFromMemory(_ geometry: Geometry) throws {
+        try check(Float.self, geometry, .nhwc, relative: 1e-5, absolute: 1e-5, computations: [.forward])
+    }
+
     @Test func halfPrecisionLayerStreamedFromMemory() throws {
         let (geometry, computations) = (Self.halfPrecisionLayerStreamedFromMemory, [Computation.forward, .backpropInput])
         try check(Float16.self, geometry, .nhwc, relative: 0x1p-9, absolute: 1e-6, computations: computations)
