@@ -12,11 +12,7 @@ extension HalfPrecisionKernels {
         guard g.multiplier == 1 else {
             return forwardInBands(g, input: input, filter: filter, output: output, threadCount: threadCount)
         }
-        if NHWCKernels<F>.streamsOutput(g, output) {
-            NHWCKernels<F>.forward(H.self, Streamed<H>.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
-        } else {
-            NHWCKernels<F>.forward(H.self, H.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
-        }
+        NHWCKernels<F>.forward(H.self, storing: H.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
     }
 
     /// The forward pass with a multiplier above 1: each band of output rows widens the input

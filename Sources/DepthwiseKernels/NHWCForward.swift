@@ -13,11 +13,21 @@ extension NHWCKernels {
         _ g: KernelGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<T>, threadCount: Int
     ) {
-        typealias Native = NativeFormat<T>
+        forward(
+            NativeFormat<T>.self, storing: NativeFormat<T>.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
+    }
+
+    /// The forward pass into an output of format `Out`, written past the caches (``Streamed``)
+    /// where ``streamsOutput(_:_:)`` says so.
+    @inlinable
+    static func forward<In: InputFormat, Out: OutputFormat>(
+        _: In.Type, storing _: Out.Type, _ g: KernelGeometry, input: UnsafePointer<In.Stored>, filter: UnsafePointer<T>,
+        output: UnsafeMutablePointer<Out.Stored>, threadCount: Int
+    ) {
         if streamsOutput(g, output) {
-            forward(Native.self, Streamed<Native>.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
+            forward(In.self, Streamed<Out>.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
         } else {
-            forward(Native.self, Native.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
+            forward(In.self, Out.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
         }
     }
 

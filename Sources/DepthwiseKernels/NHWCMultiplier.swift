@@ -16,15 +16,10 @@ extension NHWCKernels {
         output: UnsafeMutablePointer<T>, threadCount: Int
     ) {
         func forward<Stored>(repeating _: Stored.Type) {
-            typealias Repeated = RepeatedChannels<Stored, T>
-            typealias Native = NativeFormat<T>
             let input = UnsafeRawPointer(input).assumingMemoryBound(to: Stored.self)
-            if streamsOutput(g, output) {
-                Self.forward(
-                    Repeated.self, Streamed<Native>.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
-            } else {
-                Self.forward(Repeated.self, Native.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
-            }
+            Self.forward(
+                RepeatedChannels<Stored, T>.self, storing: NativeFormat<T>.self, g, input: input, filter: filter, output: output,
+                threadCount: threadCount)
         }
         switch (MemoryLayout<T>.stride, g.multiplier) {
         case (4, 2): forward(repeating: UInt16.self)
