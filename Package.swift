@@ -31,8 +31,9 @@ let package = Package(
             name: "DepthwiseConvolution",
             dependencies: ["DepthwiseKernels", "DepthwiseKernelsAVX2", "DepthwiseKernelsAVX512"]
         ),
-        .target(name: "DepthwiseKernels", dependencies: ["CacheHints"]),
+        .target(name: "DepthwiseKernels", dependencies: ["CacheHints", "SquareTranspose"]),
         .target(name: "CacheHints"),
+        .target(name: "SquareTranspose"),
         .target(name: "DepthwiseKernelsAVX2", dependencies: ["DepthwiseKernels"], swiftSettings: avx2Settings),
         .target(name: "DepthwiseKernelsAVX512", dependencies: ["DepthwiseKernels"], swiftSettings: avx512Settings),
         .target(name: "DepthwiseLayers", dependencies: ["DepthwiseConvolution", "NumPyFormat"]),

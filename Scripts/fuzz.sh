@@ -22,7 +22,8 @@ swift build -c release --target FuzzTargets --scratch-path .build-fuzz "${flags[
 build=.build-fuzz/release
 binary=.build-fuzz/depthwise-fuzz
 swiftc -O "${flags[@]}" -parse-as-library -I "$build/Modules" \
-    -Xcc -fmodule-map-file="$build/CacheHints.build/module.modulemap" Fuzz/Entry/FuzzEntry.swift \
+    -Xcc -fmodule-map-file="$build/CacheHints.build/module.modulemap" \
+    -Xcc -fmodule-map-file="$build/SquareTranspose.build/module.modulemap" Fuzz/Entry/FuzzEntry.swift \
     "$build"/{DepthwiseConvolution,DepthwiseKernels,DepthwiseKernelsAVX2,DepthwiseKernelsAVX512,DepthwiseLayers,NumPyFormat,FuzzTargets}.build/*.o -o "$binary"
 
 for target in "${targets[@]}"; do

@@ -1,3 +1,5 @@
+import SquareTranspose
+
 /// Computations in blocks of channels, each on one thread through the NHWC kernels.
 ///
 /// A plane of a few hundred elements is too short for the flat convolution of ``NCHWKernels``:
@@ -204,7 +206,9 @@ public enum ChannelBlocks<F: VectorFamily> {
     }
 
     /// The square of one register's lanes of ``transpose(rows:columns:_:stride:to:stride:)``:
-    /// in registers for 16 and 8 lanes, else by strided loads.
+    /// in registers, by the shuffles of `SquareTranspose` for 8 floats (AVX2), 4 floats (SSE2
+    /// and NEON) and 4 doubles (AVX2), by rounds of interleaves for 16 and 8 lanes otherwise
+    /// (AVX-512), else by strided loads.
     ///
     /// Each round interleaves row i with row i + lanes/2 into rows 2i and 2i + 1; after log2(lanes)
     /// rounds, row j holds column j. (With 2 lanes, one round: (a0 b0), (a1 b1).)
@@ -213,6 +217,21 @@ public enum ChannelBlocks<F: VectorFamily> {
         _ source: UnsafePointer<T>, _ sourceStride: Int, _ target: UnsafeMutablePointer<T>, _ targetStride: Int
     ) {
         typealias R = F.Register
+        func pointers<S>(_: S.Type) -> (UnsafePointer<S>, UnsafeMutablePointer<S>) {
+            (UnsafeRawPointer(source).assumingMemoryBound(to: S.self), UnsafeMutableRawPointer(target).assumingMemoryBound(to: S.self))
+        }
+        switch (R.laneCount, T.self) {
+        case (8, is Float.Type):
+            let (source, target) = pointers(Float.self)
+            return depthwise_transpose_float8x8(source, sourceStride, target, targetStride)
+        case (4, is Float.Type):
+            let (source, target) = pointers(Float.self)
+            return depthwise_transpose_float4x4(source, sourceStride, target, targetStride)
+        case (4, is Double.Type):
+            let (source, target) = pointers(Double.self)
+            return depthwise_transpose_double4x4(source, sourceStride, target, targetStride)
+        default: break
+        }
         let row = { (i: Int) in R(loading: source + i * sourceStride) }
         let store = { (j: Int, value: R) in value.store(to: target + j * targetStride) }
         switch R.laneCount {
