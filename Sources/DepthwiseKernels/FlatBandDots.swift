@@ -1,9 +1,11 @@
 extension NCHWKernels {
-    /// Whether ``bandDots(_:_:into:)`` serves `layout`: a 3x3 filter where the bands of
-    /// ``convolveBands(_:_:to:adding:)`` serve (unit strides and row dilation).
+    /// Whether ``bandDots(_:_:into:)`` serves `layout`: a 3x3 filter, unit strides and row
+    /// dilation, and at least a band of rows and a register of columns.
     @inlinable
     static func bandDotsServe(_ layout: FlatPlane) -> Bool {
-        layout.isUsable && bandsServe(layout) && layout.g.filterHeight == 3 && layout.g.filterWidth == 3
+        let g = layout.g
+        return layout.isUsable && g.strides == (1, 1) && g.dilations.height == 1 && (g.filterHeight, g.filterWidth) == (3, 3)
+            && g.outputHeight >= bandRows && layout.pitch >= F.Register.laneCount
     }
 
     /// The tap dot products of ``tapDots(_:_:into:)`` for a 3x3 filter by bands of four output rows:

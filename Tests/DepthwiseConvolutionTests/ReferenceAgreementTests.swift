@@ -37,8 +37,8 @@ import Testing
         Geometry(
             batch: 2, height: 5, width: 70, channels: 2, multiplier: 1, filter: HeightWidth(height: 3, width: 5), strides: 1,
             padding: .explicit(top: 0, bottom: 3, left: 5, right: 2)),
-        // NCHW planes in bands of four output rows (a last band overlapping the one before) by two
-        // registers (the last overlapping), for filter heights 3 and 5, with column dilation.
+        // NCHW planes in bands of output rows (6 for a filter height of 3, 5 for 5; a last band
+        // overlapping the one before) by two registers (the last overlapping), with column dilation.
         Geometry(batch: 2, height: 21, width: 50, channels: 5, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
         Geometry(
             batch: 1, height: 23, width: 37, channels: 3, multiplier: 2, filter: HeightWidth(height: 5, width: 2), strides: 1,
@@ -47,6 +47,11 @@ import Testing
         // under two registers), and through the flat result where a row is under one register.
         Geometry(batch: 1, height: 24, width: 24, channels: 3, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
         Geometry(batch: 1, height: 40, width: 14, channels: 2, multiplier: 1, filter: HeightWidth(5), strides: 1, padding: .same),
+        // Bands of 4 rows for a 7x7 filter, the last overlapping; planes of fewer output rows than a
+        // band (5 for a 3x3 filter: the flat convolution) or of exactly one (5 for a 5x5 filter).
+        Geometry(batch: 1, height: 22, width: 30, channels: 3, multiplier: 1, filter: HeightWidth(7), strides: 1, padding: .same),
+        Geometry(batch: 1, height: 5, width: 90, channels: 2, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        Geometry(batch: 1, height: 5, width: 90, channels: 2, multiplier: 2, filter: HeightWidth(5), strides: 1, padding: .same),
         // Rows of 7 columns in blocks of 4 at the ends, with whole registers of channels and a tail;
         // rows of 7 and of 5 columns with no padding in two blocks of 4 that overlap, in pairs of rows.
         Geometry(batch: 2, height: 7, width: 7, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
