@@ -69,7 +69,7 @@ struct FlatPlane {
     @inlinable
     func fill<F: VectorFamily>(_: F.Type, _ phases: UnsafeMutablePointer<F.Scalar>, from plane: UnsafePointer<F.Scalar>) {
         let sw = g.strides.width
-        if phaseCount == 1 { return fillOnePhase(F.self, phases, from: plane) }
+        if phaseCount == 1 { return fillOnePhase(F.self, NativeFormat<F.Scalar>.self, phases, from: plane) }
         if sw == 2 { return fillColumnPairs(F.self, phases, from: plane) }
         for pw in 0..<sw {
             let columns = inputColumns(phase: pw)
@@ -84,8 +84,8 @@ struct FlatPlane {
     /// ``fill(_:_:from:)`` for unit strides: consecutive input rows into consecutive rows of
     /// the one phase.
     @inlinable
-    func fillOnePhase<F: VectorFamily>(
-        _: F.Type, _ phases: UnsafeMutablePointer<F.Scalar>, from plane: UnsafePointer<F.Scalar>
+    func fillOnePhase<F: VectorFamily, I: InputFormat>(
+        _: F.Type, _ format: I.Type, _ phases: UnsafeMutablePointer<F.Scalar>, from plane: UnsafePointer<I.Stored>
     ) {
         let columns = inputColumns(phase: 0)
         let firstRow = min(g.inputHeight, max(0, -g.padTop))
@@ -94,7 +94,7 @@ struct FlatPlane {
         let source = firstRow * g.inputWidth + columns.lowerBound - g.padLeft
         let target = (firstRow + g.padTop) * pitch + columns.lowerBound
         Self.copyRows(
-            F.self, rowCount, of: columns.count, from: plane + source, pitch: g.inputWidth,
+            F.self, I.self, rowCount, of: columns.count, from: plane + source, pitch: g.inputWidth,
             within: g.inputHeight * g.inputWidth - source, to: phases + target, pitch: pitch, within: phaseSize - target)
     }
 
@@ -218,6 +218,17 @@ extension FlatPlane {
         _: F.Type, _ rows: Int, of count: Int, from source: UnsafePointer<F.Scalar>, pitch sourcePitch: Int,
         within sourceCount: Int, to target: UnsafeMutablePointer<F.Scalar>, pitch targetPitch: Int, within targetCount: Int
     ) {
+        copyRows(
+            F.self, NativeFormat<F.Scalar>.self, rows, of: count, from: source, pitch: sourcePitch, within: sourceCount,
+            to: target, pitch: targetPitch, within: targetCount)
+    }
+
+    /// ``copyRows(_:_:of:from:pitch:within:to:pitch:within:)`` from a source of format `I`.
+    @inlinable
+    static func copyRows<F: VectorFamily, I: InputFormat>(
+        _: F.Type, _ format: I.Type, _ rows: Int, of count: Int, from source: UnsafePointer<I.Stored>, pitch sourcePitch: Int,
+        within sourceCount: Int, to target: UnsafeMutablePointer<F.Scalar>, pitch targetPitch: Int, within targetCount: Int
+    ) {
         typealias R = F.Register
         guard count > 0 else { return }
         let lanes = R.laneCount
@@ -226,12 +237,12 @@ extension FlatPlane {
         var r = 0
         while registers <= 2 && r < rows && r * sourcePitch + span <= sourceCount && r * targetPitch + span <= targetCount {
             let (from, to) = (source + r * sourcePitch, target + r * targetPitch)
-            if last > 0 { R(loading: from).store(to: to) }
-            R(loading: from + last).keepingLanes(below: count - last).store(to: to + last)
+            if last > 0 { I.load(R.self, from).store(to: to) }
+            I.load(R.self, from + last).keepingLanes(below: count - last).store(to: to + last)
             r += 1
         }
         while r < rows {
-            copy(F.self, count, from: source + r * sourcePitch, to: target + r * targetPitch, adding: false)
+            copy(F.self, I.self, count, from: source + r * sourcePitch, to: target + r * targetPitch)
             r += 1
         }
     }
@@ -256,6 +267,52 @@ extension FlatPlane {
         while i + V.laneCount <= count {
             let value = V(loading: source + i)
             (adding ? V(loading: target + i) + value : value).store(to: target + i)
+            i += V.laneCount
+        }
+    }
+
+    /// target[i] = source[i] as format `I` reads it, for i in 0..<count, as
+    /// ``copy(_:_:from:to:adding:)`` goes.
+    @inlinable @inline(__always)
+    static func copy<F: VectorFamily, I: InputFormat>(
+        _: F.Type, _: I.Type, _ count: Int, from source: UnsafePointer<I.Stored>, to target: UnsafeMutablePointer<F.Scalar>
+    ) {
+        var i = 0
+        copy(F.Register.self, I.self, count, source, target, &i)
+        copy(F.Narrow.self, I.self, count, source, target, &i)
+        copy(F.Single.self, I.self, count, source, target, &i)
+    }
+
+    /// target[i] = source[i] as format `O` stores it, for i in 0..<count, in registers, narrow
+    /// vectors and lanes.
+    @inlinable
+    static func store<F: VectorFamily, O: OutputFormat>(
+        _: F.Type, _: O.Type, _ count: Int, from source: UnsafePointer<F.Scalar>, to target: UnsafeMutablePointer<O.Stored>
+    ) {
+        var i = 0
+        store(F.Register.self, O.self, count, source, target, &i)
+        store(F.Narrow.self, O.self, count, source, target, &i)
+        store(F.Single.self, O.self, count, source, target, &i)
+    }
+
+    @inlinable @inline(__always)
+    static func store<V: KernelVector, O: OutputFormat>(
+        _: V.Type, _: O.Type, _ count: Int, _ source: UnsafePointer<V.Element>, _ target: UnsafeMutablePointer<O.Stored>,
+        _ i: inout Int
+    ) {
+        while i + V.laneCount <= count {
+            O.store(V(loading: source + i), to: target + i)
+            i += V.laneCount
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func copy<V: KernelVector, I: InputFormat>(
+        _: V.Type, _: I.Type, _ count: Int, _ source: UnsafePointer<I.Stored>, _ target: UnsafeMutablePointer<V.Element>,
+        _ i: inout Int
+    ) {
+        while i + V.laneCount <= count {
+            I.load(V.self, source + i).store(to: target + i)
             i += V.laneCount
         }
     }

@@ -7,8 +7,9 @@ import CacheHints
 /// a multiplier above 1 do the forward pass and the filter gradient first widen a band of rows
 /// at a time into working memory, expanding the input's channels; the filter gradient of small
 /// images widens each image's input into a padded copy, one register of channels at a time.
-/// The NCHW computations widen groups of channels, run the `Float` kernels on each and round
-/// its result.
+/// The NCHW forward pass on planes that its bands serve widens each plane as it copies it and
+/// rounds each output plane from its `Float` sums; the other NCHW computations widen groups of
+/// channels, run the `Float` kernels on each and round its result.
 ///
 /// Either way each result is the same `Float` sum as the `Float` kernels compute, rounded once.
 public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar == Float {
@@ -35,6 +36,14 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
             }
         case (.nhwc, .backpropFilter):
             backpropFilter(g, input: a, outputGradient: b, filterGradient: result, threadCount: call.threadCount)
+        case (.nchw, .forward) where !ChannelBlocks<F>.serve(call):
+            // Large planes whose bands serve read and write 16-bit planes in place; others go by groups.
+            var done = false
+            withWidenedFilter(g, b) { filter in
+                done = NCHWKernels<F>.forwardInFormats(
+                    H.self, storing: H.self, g, input: a, filter: filter, output: result, threadCount: call.threadCount)
+            }
+            if !done { runNCHW(call, a, b, result) }
         case (.nchw, _):
             runNCHW(call, a, b, result)
         }

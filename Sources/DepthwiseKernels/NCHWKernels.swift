@@ -49,6 +49,42 @@ public enum NCHWKernels<F: VectorFamily> {
         }
     }
 
+    /// The forward pass on an input and an output of formats `I` and `O` (16-bit values, widened
+    /// as each plane is copied and rounded from the flat result), with a `T` filter, where the
+    /// bands serve, with rows of at least a register, and every weight is finite: each result is
+    /// the sum of ``forward(_:input:filter:output:threadCount:)``, stored once. Returns false,
+    /// computing nothing, elsewhere.
+    ///
+    /// The bands store their sums into the flat result, which then goes through `O` in one run:
+    /// bands that rounded to bfloat16 themselves lost registers to its constants and ran 5x5
+    /// filters twice as slow.
+    @inlinable
+    public static func forwardInFormats<I: InputFormat, O: OutputFormat>(
+        _: I.Type, storing _: O.Type, _ g: KernelGeometry, input: UnsafePointer<I.Stored>, filter: UnsafePointer<T>,
+        output: UnsafeMutablePointer<O.Stored>, threadCount: Int
+    ) -> Bool {
+        let layout = FlatPlane(g, lanes: F.Register.laneCount)
+        guard layout.isUsable && bandsServe(layout) && g.outputWidth >= F.Register.laneCount,
+            isFinite(filter, count: g.filterHeight * g.filterWidth * g.outputChannels)
+        else { return false }
+        let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
+        Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { items in
+            withFlatScratch(layout) { scratch in
+                for item in items {
+                    let (n, c) = item.quotientAndRemainder(dividingBy: g.channels)
+                    layout.fillOnePhase(F.self, I.self, scratch.phases, from: input + item * inputPlane)
+                    for q in 0..<g.multiplier {
+                        let plane = n * g.outputChannels + c * g.multiplier + q
+                        _ = setWeights(g, c: c, q: q, filter, scratch.weights)
+                        convolveBands(layout, scratch, into: scratch.flat, pitch: g.outputWidth, width: g.outputWidth)
+                        FlatPlane.store(F.self, O.self, outputPlane, from: scratch.flat, to: output + plane * outputPlane)
+                    }
+                }
+            }
+        }
+        return true
+    }
+
     /// weights[kh * KW + kw] = filter[kh, kw, c, q] for every tap; returns whether all are finite.
     @inlinable
     static func setWeights(

@@ -8,9 +8,11 @@ import Testing
         Geometry(batch: 1, height: 40, width: 40, channels: 48, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
         Geometry(
             batch: 3, height: 20, width: 64, channels: 3, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .valid, dilations: 2),
-        // Float16 and bfloat16 NCHW in several groups of channels per image (forward, input
-        // gradient) and per batch (filter gradient), the last group ending in a partial register.
+        // Float16 and bfloat16 NCHW in several groups of channels per image (input gradient; the
+        // forward pass at stride 2, where the bands do not serve) and per batch (filter gradient),
+        // the last group ending in a partial register; the unit-stride forward pass plane by plane.
         Geometry(batch: 2, height: 40, width: 40, channels: 100, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
+        Geometry(batch: 2, height: 48, width: 48, channels: 100, multiplier: 1, filter: HeightWidth(3), strides: 2, padding: .same),
         // The NHWC filter gradient of small images, one register of channels at a time (and a tail).
         Geometry(batch: 3, height: 14, width: 14, channels: 37, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
         Geometry(batch: 2, height: 9, width: 11, channels: 19, multiplier: 2, filter: HeightWidth(3), strides: 1, padding: .same),
@@ -36,7 +38,7 @@ import Testing
     }
 
     /// Float16 and bfloat16 compute the very sums of the `Float` kernels and round each once,
-    /// whether they convert a band of rows at a time or a group of channels.
+    /// whether they convert a band of rows at a time, a group of channels or a plane as they copy it.
     @Test(arguments: geometries, DataFormat.allCases)
     func halfPrecisionRoundsTheFloatResult(_ geometry: Geometry, format: DataFormat) throws {
         try expectRoundedFloatResult(Float16.self, geometry, format)
