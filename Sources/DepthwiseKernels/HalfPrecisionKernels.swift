@@ -7,9 +7,10 @@ import CacheHints
 /// a multiplier above 1 do the forward pass and the filter gradient first widen a band of rows
 /// at a time into working memory, expanding the input's channels; the filter gradient of small
 /// images widens each image's input into a padded copy, one register of channels at a time.
-/// The NCHW forward pass on planes that its bands serve widens each plane as it copies it and
-/// rounds each output plane from its `Float` sums; the other NCHW computations widen groups of
-/// channels, run the `Float` kernels on each and round its result.
+/// The NCHW forward pass and unit-stride input gradient (multiplier 1), on planes that their
+/// bands serve, widen each plane as they copy it and round each result plane from its `Float`
+/// sums; the other NCHW computations widen groups of channels, run the `Float` kernels on each
+/// and round its result.
 ///
 /// Either way each result is the same `Float` sum as the `Float` kernels compute, rounded once.
 public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar == Float {
@@ -42,6 +43,14 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
             withWidenedFilter(g, b) { filter in
                 done = NCHWKernels<F>.forwardInFormats(
                     H.self, storing: H.self, g, input: a, filter: filter, output: result, threadCount: call.threadCount)
+            }
+            if !done { runNCHW(call, a, b, result) }
+        case (.nchw, .backpropInput) where !ChannelBlocks<F>.serve(call):
+            var done = false
+            withWidenedFilter(g, b) { filter in
+                done = NCHWKernels<F>.backpropInputInFormats(
+                    H.self, storing: H.self, g, outputGradient: a, filter: filter, inputGradient: result,
+                    threadCount: call.threadCount)
             }
             if !done { runNCHW(call, a, b, result) }
         case (.nchw, _):

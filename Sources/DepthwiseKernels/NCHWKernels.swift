@@ -49,40 +49,61 @@ public enum NCHWKernels<F: VectorFamily> {
         }
     }
 
-    /// The forward pass on an input and an output of formats `I` and `O` (16-bit values, widened
-    /// as each plane is copied and rounded from the flat result), with a `T` filter, where the
-    /// bands serve, with rows of at least a register, and every weight is finite: each result is
-    /// the sum of ``forward(_:input:filter:output:threadCount:)``, stored once. Returns false,
-    /// computing nothing, elsewhere.
-    ///
-    /// The bands store their sums into the flat result, which then goes through `O` in one run:
-    /// bands that rounded to bfloat16 themselves lost registers to its constants and ran 5x5
-    /// filters twice as slow.
+    /// The forward pass on an input and an output of formats `I` and `O` (16-bit values), with a
+    /// `T` filter, where ``convolveBandsInFormats(_:storing:_:input:output:threadCount:weights:)``
+    /// serves and every weight is finite: each result is the sum of
+    /// ``forward(_:input:filter:output:threadCount:)``, stored once. Returns false, computing
+    /// nothing, elsewhere.
     @inlinable
     public static func forwardInFormats<I: InputFormat, O: OutputFormat>(
         _: I.Type, storing _: O.Type, _ g: KernelGeometry, input: UnsafePointer<I.Stored>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<O.Stored>, threadCount: Int
     ) -> Bool {
         let layout = FlatPlane(g, lanes: F.Register.laneCount)
-        guard layout.isUsable && bandsServe(layout) && g.outputWidth >= F.Register.laneCount,
-            isFinite(filter, count: g.filterHeight * g.filterWidth * g.outputChannels)
-        else { return false }
+        guard bandsServeInFormats(layout), isFinite(filter, count: g.filterHeight * g.filterWidth * g.outputChannels) else {
+            return false
+        }
+        convolveBandsInFormats(I.self, storing: O.self, layout, input: input, output: output, threadCount: threadCount) {
+            c, q, weights in _ = setWeights(g, c: c, q: q, filter, weights)
+        }
+        return true
+    }
+
+    /// Whether ``convolveBandsInFormats(_:storing:_:input:output:threadCount:weights:)`` serves
+    /// `layout`: the bands serve, with rows of at least a register.
+    @inlinable
+    static func bandsServeInFormats(_ layout: FlatPlane) -> Bool {
+        layout.isUsable && bandsServe(layout) && layout.g.outputWidth >= F.Register.laneCount
+    }
+
+    /// Output plane n*C*M + c*M + q = the unit-stride convolution of input plane n*C + c with the
+    /// weights that `weights(c, q, into)` sets, in bands (``convolveBands(_:_:to:adding:)``), on
+    /// planes of formats `I` and `O`: each input plane is widened as it is copied, each output
+    /// plane rounded from the flat result.
+    ///
+    /// The bands store their sums into the flat result, which then goes through `O` in one run:
+    /// bands that rounded to bfloat16 themselves lost registers to its constants and ran 5x5
+    /// filters twice as slow.
+    @inlinable
+    static func convolveBandsInFormats<I: InputFormat, O: OutputFormat>(
+        _: I.Type, storing _: O.Type, _ layout: FlatPlane, input: UnsafePointer<I.Stored>,
+        output: UnsafeMutablePointer<O.Stored>, threadCount: Int, weights: (_ c: Int, _ q: Int, UnsafeMutablePointer<T>) -> Void
+    ) {
+        let g = layout.g
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
         Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { items in
             withFlatScratch(layout) { scratch in
                 for item in items {
-                    let (n, c) = item.quotientAndRemainder(dividingBy: g.channels)
                     layout.fillOnePhase(F.self, I.self, scratch.phases, from: input + item * inputPlane)
                     for q in 0..<g.multiplier {
-                        let plane = n * g.outputChannels + c * g.multiplier + q
-                        _ = setWeights(g, c: c, q: q, filter, scratch.weights)
+                        weights(item % g.channels, q, scratch.weights)
                         convolveBands(layout, scratch, into: scratch.flat, pitch: g.outputWidth, width: g.outputWidth)
+                        let plane = item * g.multiplier + q
                         FlatPlane.store(F.self, O.self, outputPlane, from: scratch.flat, to: output + plane * outputPlane)
                     }
                 }
             }
         }
-        return true
     }
 
     /// weights[kh * KW + kw] = filter[kh, kw, c, q] for every tap; returns whether all are finite.

@@ -71,6 +71,30 @@ extension NCHWKernels {
         }
     }
 
+    /// The input gradient with unit strides and multiplier 1 on an output gradient and an input
+    /// gradient of formats `I` and `O` (16-bit values), with a `T` filter, where
+    /// ``convolveBandsInFormats(_:storing:_:input:output:threadCount:weights:)`` serves and every
+    /// weight is finite: each result is the sum of
+    /// ``backpropInput(_:outputGradient:filter:inputGradient:threadCount:)``, stored once.
+    /// Returns false, computing nothing, elsewhere.
+    @inlinable
+    public static func backpropInputInFormats<I: InputFormat, O: OutputFormat>(
+        _: I.Type, storing _: O.Type, _ g: KernelGeometry, outputGradient: UnsafePointer<I.Stored>,
+        filter: UnsafePointer<T>, inputGradient: UnsafeMutablePointer<O.Stored>, threadCount: Int
+    ) -> Bool {
+        guard g.strides == (1, 1) && g.multiplier == 1 else { return false }
+        let plane = PhasePlane(g, lanes: F.Register.laneCount)
+        guard plane.layout.isUsable && plane.phaseCount == 1 else { return false }
+        let layout = FlatPlane(plane.phases.geometry(0, 0), lanes: F.Register.laneCount)
+        guard bandsServeInFormats(layout), isFinite(filter, count: g.filterHeight * g.filterWidth * g.outputChannels) else {
+            return false
+        }
+        convolveBandsInFormats(I.self, storing: O.self, layout, input: outputGradient, output: inputGradient, threadCount: threadCount) {
+            c, _, weights in _ = setPhaseWeights(g, plane.phases, c: c, q: 0, filter, weights)
+        }
+        return true
+    }
+
     /// Sets the weights of every phase's taps, in the order of ``PhasePlane/tapStarts``, to
     /// filter[., ., c, q]; returns whether all are finite.
     @inlinable

@@ -8,9 +8,9 @@ import Testing
         Geometry(batch: 1, height: 40, width: 40, channels: 48, multiplier: 1, filter: HeightWidth(5), strides: 2, padding: .same),
         Geometry(
             batch: 3, height: 20, width: 64, channels: 3, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .valid, dilations: 2),
-        // Float16 and bfloat16 NCHW in several groups of channels per image (input gradient; the
-        // forward pass at stride 2, where the bands do not serve) and per batch (filter gradient),
-        // the last group ending in a partial register; the unit-stride forward pass plane by plane.
+        // Float16 and bfloat16 NCHW in several groups of channels per image (forward pass and input
+        // gradient at stride 2, where the bands do not serve) and per batch (filter gradient), the
+        // last group ending in a partial register; at unit stride, plane by plane.
         Geometry(batch: 2, height: 40, width: 40, channels: 100, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
         Geometry(batch: 2, height: 48, width: 48, channels: 100, multiplier: 1, filter: HeightWidth(3), strides: 2, padding: .same),
         // The NHWC filter gradient of small images, one register of channels at a time (and a tail).
