@@ -242,7 +242,7 @@ extension FlatPlane {
             r += 1
         }
         while r < rows {
-            copy(F.self, I.self, count, from: source + r * sourcePitch, to: target + r * targetPitch)
+            copy(F.self, I.self, NativeFormat<F.Scalar>.self, count, from: source + r * sourcePitch, to: target + r * targetPitch)
             r += 1
         }
     }
@@ -271,48 +271,26 @@ extension FlatPlane {
         }
     }
 
-    /// target[i] = source[i] as format `I` reads it, for i in 0..<count, as
-    /// ``copy(_:_:from:to:adding:)`` goes.
-    @inlinable @inline(__always)
-    static func copy<F: VectorFamily, I: InputFormat>(
-        _: F.Type, _: I.Type, _ count: Int, from source: UnsafePointer<I.Stored>, to target: UnsafeMutablePointer<F.Scalar>
-    ) {
-        var i = 0
-        copy(F.Register.self, I.self, count, source, target, &i)
-        copy(F.Narrow.self, I.self, count, source, target, &i)
-        copy(F.Single.self, I.self, count, source, target, &i)
-    }
-
-    /// target[i] = source[i] as format `O` stores it, for i in 0..<count, in registers, narrow
-    /// vectors and lanes.
+    /// target[i] = source[i] as format `I` reads it and format `O` stores it, for i in 0..<count,
+    /// in registers, narrow vectors and lanes.
     @inlinable
-    static func store<F: VectorFamily, O: OutputFormat>(
-        _: F.Type, _: O.Type, _ count: Int, from source: UnsafePointer<F.Scalar>, to target: UnsafeMutablePointer<O.Stored>
+    static func copy<F: VectorFamily, I: InputFormat, O: OutputFormat>(
+        _: F.Type, _: I.Type, _: O.Type, _ count: Int, from source: UnsafePointer<I.Stored>,
+        to target: UnsafeMutablePointer<O.Stored>
     ) {
         var i = 0
-        store(F.Register.self, O.self, count, source, target, &i)
-        store(F.Narrow.self, O.self, count, source, target, &i)
-        store(F.Single.self, O.self, count, source, target, &i)
+        copy(F.Register.self, I.self, O.self, count, source, target, &i)
+        copy(F.Narrow.self, I.self, O.self, count, source, target, &i)
+        copy(F.Single.self, I.self, O.self, count, source, target, &i)
     }
 
     @inlinable @inline(__always)
-    static func store<V: KernelVector, O: OutputFormat>(
-        _: V.Type, _: O.Type, _ count: Int, _ source: UnsafePointer<V.Element>, _ target: UnsafeMutablePointer<O.Stored>,
-        _ i: inout Int
+    static func copy<V: KernelVector, I: InputFormat, O: OutputFormat>(
+        _: V.Type, _: I.Type, _: O.Type, _ count: Int, _ source: UnsafePointer<I.Stored>,
+        _ target: UnsafeMutablePointer<O.Stored>, _ i: inout Int
     ) {
         while i + V.laneCount <= count {
-            O.store(V(loading: source + i), to: target + i)
-            i += V.laneCount
-        }
-    }
-
-    @inlinable @inline(__always)
-    static func copy<V: KernelVector, I: InputFormat>(
-        _: V.Type, _: I.Type, _ count: Int, _ source: UnsafePointer<I.Stored>, _ target: UnsafeMutablePointer<V.Element>,
-        _ i: inout Int
-    ) {
-        while i + V.laneCount <= count {
-            I.load(V.self, source + i).store(to: target + i)
+            O.store(I.load(V.self, source + i), to: target + i)
             i += V.laneCount
         }
     }

@@ -37,25 +37,32 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
             }
         case (.nhwc, .backpropFilter):
             backpropFilter(g, input: a, outputGradient: b, filterGradient: result, threadCount: call.threadCount)
-        case (.nchw, .forward) where !ChannelBlocks<F>.serve(call):
-            // Large planes whose bands serve read and write 16-bit planes in place; others go by groups.
-            var done = false
-            withWidenedFilter(g, b) { filter in
-                done = NCHWKernels<F>.forwardInFormats(
-                    H.self, storing: H.self, g, input: a, filter: filter, output: result, threadCount: call.threadCount)
-            }
-            if !done { runNCHW(call, a, b, result) }
-        case (.nchw, .backpropInput) where !ChannelBlocks<F>.serve(call):
-            var done = false
-            withWidenedFilter(g, b) { filter in
-                done = NCHWKernels<F>.backpropInputInFormats(
-                    H.self, storing: H.self, g, outputGradient: a, filter: filter, inputGradient: result,
-                    threadCount: call.threadCount)
-            }
-            if !done { runNCHW(call, a, b, result) }
-        case (.nchw, _):
+        case (.nchw, .backpropFilter):
             runNCHW(call, a, b, result)
+        case (.nchw, _):
+            // Large planes whose bands serve are read and written in place; others go by groups.
+            if ChannelBlocks<F>.serve(call) || !runNCHWByPlanes(call, a, b, result) { runNCHW(call, a, b, result) }
         }
+    }
+
+    /// The NCHW forward pass or input gradient plane by plane, in the 16-bit tensors themselves
+    /// (``NCHWKernels/forwardInFormats(_:storing:_:input:filter:output:threadCount:)``); returns
+    /// false, computing nothing, where that does not serve.
+    @inlinable
+    static func runNCHWByPlanes(
+        _ call: KernelRun, _ a: UnsafePointer<UInt16>, _ b: UnsafePointer<UInt16>, _ result: UnsafeMutablePointer<UInt16>
+    ) -> Bool {
+        let (g, threads) = (call.geometry, call.threadCount)
+        var done = false
+        withWidenedFilter(g, b) { filter in
+            done =
+                call.operation == .forward
+                ? NCHWKernels<F>.forwardInFormats(
+                    H.self, storing: H.self, g, input: a, filter: filter, output: result, threadCount: threads)
+                : NCHWKernels<F>.backpropInputInFormats(
+                    H.self, storing: H.self, g, outputGradient: a, filter: filter, inputGradient: result, threadCount: threads)
+        }
+        return done
     }
 
     /// Calls `body` with the filter widened to `Float` in the thread's working memory; where

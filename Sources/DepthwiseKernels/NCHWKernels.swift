@@ -99,7 +99,8 @@ public enum NCHWKernels<F: VectorFamily> {
                         weights(item % g.channels, q, scratch.weights)
                         convolveBands(layout, scratch, into: scratch.flat, pitch: g.outputWidth, width: g.outputWidth)
                         let plane = item * g.multiplier + q
-                        FlatPlane.store(F.self, O.self, outputPlane, from: scratch.flat, to: output + plane * outputPlane)
+                        FlatPlane.copy(
+                            F.self, NativeFormat<T>.self, O.self, outputPlane, from: scratch.flat, to: output + plane * outputPlane)
                     }
                 }
             }
