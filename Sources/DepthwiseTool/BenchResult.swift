@@ -34,7 +34,9 @@ struct BenchResult {
             ("gflops", String(format: "%.3f", flops / seconds / 1e9)),
             ("peak_gflops", String(format: "%.3f", roofline.peakGFLOPS)),
             ("bandwidth_gbps", String(format: "%.3f", roofline.bandwidthGBps)),
-            ("roofline_fraction", String(format: "%.4f", rooflineFraction)),
+            // Four significant digits: a call slowed by a busy machine may take thousands of times the
+            // roofline's time, whose fraction four decimals would print as 0.
+            ("roofline_fraction", String(format: "%.4g", rooflineFraction)),
         ]
         return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
     }
