@@ -46,8 +46,9 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
     }
 
     /// The NCHW forward pass or input gradient plane by plane, in the 16-bit tensors themselves
-    /// (``NCHWKernels/forwardInFormats(_:storing:_:input:filter:output:threadCount:)``); returns
-    /// false, computing nothing, where that does not serve.
+    /// (``NCHWKernels/forwardInFormats(_:storing:_:input:filter:output:threadCount:)`` and
+    /// ``NCHWKernels/backpropInputInFormats(_:storing:_:outputGradient:filter:inputGradient:threadCount:)``);
+    /// returns false, computing nothing, where they do not serve.
     @inlinable
     static func runNCHWByPlanes(
         _ call: KernelRun, _ a: UnsafePointer<UInt16>, _ b: UnsafePointer<UInt16>, _ result: UnsafeMutablePointer<UInt16>
