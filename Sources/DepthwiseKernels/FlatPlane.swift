@@ -68,15 +68,23 @@ struct FlatPlane {
     /// plane of the geometry, so a buffer zeroed once serves all of them.
     @inlinable
     func fill<F: VectorFamily>(_: F.Type, _ phases: UnsafeMutablePointer<F.Scalar>, from plane: UnsafePointer<F.Scalar>) {
+        fill(F.self, NativeFormat<F.Scalar>.self, phases, from: plane)
+    }
+
+    /// ``fill(_:_:from:)`` from a plane of format `I`.
+    @inlinable
+    func fill<F: VectorFamily, I: InputFormat>(
+        _: F.Type, _ format: I.Type, _ phases: UnsafeMutablePointer<F.Scalar>, from plane: UnsafePointer<I.Stored>
+    ) {
         let sw = g.strides.width
-        if phaseCount == 1 { return fillOnePhase(F.self, NativeFormat<F.Scalar>.self, phases, from: plane) }
-        if sw == 2 { return fillColumnPairs(F.self, phases, from: plane) }
+        if phaseCount == 1 { return fillOnePhase(F.self, I.self, phases, from: plane) }
+        if sw == 2 { return fillColumnPairs(F.self, I.self, phases, from: plane) }
         for pw in 0..<sw {
             let columns = inputColumns(phase: pw)
             guard !columns.isEmpty else { continue }
             let (first, target) = (columns.lowerBound * sw + pw - g.padLeft, pw * phaseSize + columns.lowerBound)
             for (row, phaseRow) in rowPairs {
-                copyColumns(F.self, columns.count, from: plane + (row + first), to: phases + (phaseRow + target))
+                copyColumns(F.self, I.self, columns.count, from: plane + (row + first), to: phases + (phaseRow + target))
             }
         }
     }
@@ -101,8 +109,8 @@ struct FlatPlane {
     /// ``fill(_:_:from:)`` for column stride 2, reading each input row once: phase (ph, 0) row
     /// i, column j takes its column 2j - padLeft, and phase (ph, 1) column 2j + 1 - padLeft.
     @inlinable
-    func fillColumnPairs<F: VectorFamily>(
-        _: F.Type, _ phases: UnsafeMutablePointer<F.Scalar>, from plane: UnsafePointer<F.Scalar>
+    func fillColumnPairs<F: VectorFamily, I: InputFormat>(
+        _: F.Type, _ format: I.Type, _ phases: UnsafeMutablePointer<F.Scalar>, from plane: UnsafePointer<I.Stored>
     ) {
         let (evenColumns, oddColumns) = (inputColumns(phase: 0), inputColumns(phase: 1))
         // Vectors over the columns both phases hold, then single elements for the columns left.
@@ -114,30 +122,32 @@ struct FlatPlane {
             let (row, even) = (plane + rowOffset, phases + phaseRow)
             let odd = even + phaseSize
             if shared.count >= F.Register.laneCount {
-                deinterleave(F.Register.self, shared, from: row, to: even, odd)
+                deinterleave(F.Register.self, I.self, shared, from: row, to: even, odd)
             } else if shared.count >= F.Narrow.laneCount {
-                deinterleave(F.Narrow.self, shared, from: row, to: even, odd)
+                deinterleave(F.Narrow.self, I.self, shared, from: row, to: even, odd)
             } else {
-                deinterleave(F.Single.self, shared, from: row, to: even, odd)
+                deinterleave(F.Single.self, I.self, shared, from: row, to: even, odd)
             }
-            for j in evenBefore { even[j] = row[2 * j - g.padLeft] }
-            for j in evenAfter { even[j] = row[2 * j - g.padLeft] }
-            for j in oddBefore { odd[j] = row[2 * j + 1 - g.padLeft] }
-            for j in oddAfter { odd[j] = row[2 * j + 1 - g.padLeft] }
+            let element = { (column: Int) in Self.element(F.self, I.self, row + column) }
+            for j in evenBefore { even[j] = element(2 * j - g.padLeft) }
+            for j in evenAfter { even[j] = element(2 * j - g.padLeft) }
+            for j in oddBefore { odd[j] = element(2 * j + 1 - g.padLeft) }
+            for j in oddAfter { odd[j] = element(2 * j + 1 - g.padLeft) }
         }
     }
 
     /// even[j] = row[2j - padLeft] and odd[j] = row[2j + 1 - padLeft] for j in `columns` (at
     /// least a vector of them), a vector at a time, the last one overlapping the one before.
     @inlinable @inline(__always)
-    func deinterleave<V: KernelVector>(
-        _: V.Type, _ columns: Range<Int>, from row: UnsafePointer<V.Element>, to even: UnsafeMutablePointer<V.Element>,
+    func deinterleave<V: KernelVector, I: InputFormat>(
+        _: V.Type, _: I.Type, _ columns: Range<Int>, from row: UnsafePointer<I.Stored>, to even: UnsafeMutablePointer<V.Element>,
         _ odd: UnsafeMutablePointer<V.Element>
     ) {
         guard columns.count >= V.laneCount else { return }
         var j = columns.lowerBound
         while true {
-            let (evens, odds) = V.deinterleaving(row + (2 &* j &- g.padLeft))
+            let pair = row + (2 &* j &- g.padLeft)
+            let (evens, odds) = I.load(V.self, pair).deinterleaved(with: I.load(V.self, pair + V.laneCount))
             evens.store(to: even + j)
             odds.store(to: odd + j)
             if j == columns.upperBound &- V.laneCount { break }
@@ -159,14 +169,20 @@ struct FlatPlane {
         return low..<high
     }
 
-    /// target[j] = source[j * sw] for j in 0..<count.
+    /// target[j] = source[j * sw], as format `I` reads it, for j in 0..<count.
     @inlinable @inline(__always)
-    func copyColumns<F: VectorFamily>(
-        _: F.Type, _ count: Int, from source: UnsafePointer<F.Scalar>, to target: UnsafeMutablePointer<F.Scalar>
+    func copyColumns<F: VectorFamily, I: InputFormat>(
+        _: F.Type, _: I.Type, _ count: Int, from source: UnsafePointer<I.Stored>, to target: UnsafeMutablePointer<F.Scalar>
     ) {
         let sw = g.strides.width
-        if sw == 1 { return Self.copy(F.self, count, from: source, to: target, adding: false) }
-        for j in 0..<count { target[j] = source[j * sw] }
+        if sw == 1 { return Self.copy(F.self, I.self, NativeFormat<F.Scalar>.self, count, from: source, to: target) }
+        for j in 0..<count { target[j] = Self.element(F.self, I.self, source + j * sw) }
+    }
+
+    /// The element at `pointer`, as format `I` reads it.
+    @inlinable @inline(__always)
+    static func element<F: VectorFamily, I: InputFormat>(_: F.Type, _: I.Type, _ pointer: UnsafePointer<I.Stored>) -> F.Scalar {
+        I.load(F.Single.self, pointer).lane(0)
     }
 
     @inlinable

@@ -70,6 +70,11 @@ public enum BFloat16Format: HalfFormat {
         } else if V.self == SIMD8<Float>.self {
             let bits = roundedBits(unsafeBitCast(values, to: SIMD8<Float>.self))
             for lane in bits.indices { pointer[lane] = UInt16(truncatingIfNeeded: bits[lane]) }
+        } else if V.self == SIMD4<Float>.self {
+            // As the low half of an eight-lane vector: lane by lane, the tails of rows took
+            // most of the time of NCHW planes rounded as they are stored.
+            let bits = roundedBits(SIMD8(lowHalf: unsafeBitCast(values, to: SIMD4<Float>.self), highHalf: .zero))
+            for lane in 0..<4 { pointer[lane] = UInt16(truncatingIfNeeded: bits[lane]) }
         } else {
             for lane in values.indices { pointer[lane] = narrow(Float(values[lane])) }
         }

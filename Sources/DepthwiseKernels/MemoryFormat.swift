@@ -46,6 +46,16 @@ public enum NativeFormat<Stored>: MemoryFormat {
     }
 }
 
+/// Values added to those the buffer holds, target[i] += vector[i]: sums that several passes
+/// build, in the vectors' own scalar type (`Stored == V.Element` at every use).
+public enum Accumulating<Stored>: OutputFormat {
+    @inlinable @inline(__always)
+    public static func store<V: KernelVector>(_ vector: V, to pointer: UnsafeMutablePointer<Stored>) {
+        let target = UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: V.Element.self)
+        (V(loading: target) + vector).store(to: target)
+    }
+}
+
 /// The values of format `Base` (``NativeFormat`` or a ``HalfFormat``) written past the caches:
 /// a vector whose values fill whole groups of 16 bytes goes to memory without the CPU first
 /// reading the lines it fills, as a store to a line not in the caches otherwise does. For

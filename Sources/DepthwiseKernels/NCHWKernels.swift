@@ -50,57 +50,61 @@ public enum NCHWKernels<F: VectorFamily> {
     }
 
     /// The forward pass on an input and an output of formats `I` and `O` (16-bit values), with a
-    /// `T` filter, where ``convolveBandsInFormats(_:storing:_:input:output:threadCount:weights:)``
-    /// serves and every weight is finite: each result is the sum of
-    /// ``forward(_:input:filter:output:threadCount:)``, stored once. Returns false, computing
-    /// nothing, elsewhere.
+    /// `T` filter, where the flat layout serves and every weight is finite: each result is the
+    /// sum of ``forward(_:input:filter:output:threadCount:)``, stored once. Returns false,
+    /// computing nothing, elsewhere.
     @inlinable
     public static func forwardInFormats<I: InputFormat, O: OutputFormat>(
         _: I.Type, storing _: O.Type, _ g: KernelGeometry, input: UnsafePointer<I.Stored>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<O.Stored>, threadCount: Int
     ) -> Bool {
         let layout = FlatPlane(g, lanes: F.Register.laneCount)
-        guard bandsServeInFormats(layout), isFinite(filter, count: g.filterHeight * g.filterWidth * g.outputChannels) else {
-            return false
-        }
-        convolveBandsInFormats(I.self, storing: O.self, layout, input: input, output: output, threadCount: threadCount) {
+        guard layout.isUsable, isFinite(filter, count: g.filterHeight * g.filterWidth * g.outputChannels) else { return false }
+        convolveInFormats(I.self, storing: O.self, layout, input: input, output: output, threadCount: threadCount) {
             c, q, weights in _ = setWeights(g, c: c, q: q, filter, weights)
         }
         return true
     }
 
-    /// Whether ``convolveBandsInFormats(_:storing:_:input:output:threadCount:weights:)`` serves
-    /// `layout`: the bands serve, with rows of at least a register.
-    @inlinable
-    static func bandsServeInFormats(_ layout: FlatPlane) -> Bool {
-        layout.isUsable && bandsServe(layout) && layout.g.outputWidth >= F.Register.laneCount
-    }
-
-    /// Output plane n*C*M + c*M + q = the unit-stride convolution of input plane n*C + c with the
-    /// weights that `weights(c, q, into)` sets, in bands (``convolveBands(_:_:to:adding:)``), on
-    /// planes of formats `I` and `O`: each input plane is widened as it is copied, each output
-    /// plane rounded from the flat result.
+    /// Output plane n*C*M + c*M + q = the flat convolution of input plane n*C + c with the
+    /// weights that `weights(c, q, into)` sets (``convolve(_:_:)``, in bands where
+    /// ``bandsServe(_:)``), on planes of formats `I` and `O`: each input plane is widened as it
+    /// is copied into its phases, each output plane rounded from the flat result.
     ///
-    /// The bands store their sums into the flat result, which then goes through `O` in one run:
-    /// bands that rounded to bfloat16 themselves lost registers to its constants and ran 5x5
-    /// filters twice as slow.
+    /// The bands store their sums into the flat result, which then goes through `O`: bands that
+    /// rounded to bfloat16 themselves lost registers to its constants and ran 5x5 filters twice
+    /// as slow. Where rows hold at least a register, the bands compute the output's columns
+    /// alone, and the flat result is the output plane's layout.
     @inlinable
-    static func convolveBandsInFormats<I: InputFormat, O: OutputFormat>(
+    static func convolveInFormats<I: InputFormat, O: OutputFormat>(
         _: I.Type, storing _: O.Type, _ layout: FlatPlane, input: UnsafePointer<I.Stored>,
         output: UnsafeMutablePointer<O.Stored>, threadCount: Int, weights: (_ c: Int, _ q: Int, UnsafeMutablePointer<T>) -> Void
     ) {
         let g = layout.g
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
+        let bands = bandsServe(layout)
+        let pitch = bands && g.outputWidth >= F.Register.laneCount ? g.outputWidth : layout.pitch
         Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { items in
             withFlatScratch(layout) { scratch in
                 for item in items {
-                    layout.fillOnePhase(F.self, I.self, scratch.phases, from: input + item * inputPlane)
+                    layout.fill(F.self, I.self, scratch.phases, from: input + item * inputPlane)
                     for q in 0..<g.multiplier {
                         weights(item % g.channels, q, scratch.weights)
-                        convolveBands(layout, scratch, into: scratch.flat, pitch: g.outputWidth, width: g.outputWidth)
-                        let plane = item * g.multiplier + q
-                        FlatPlane.copy(
-                            F.self, NativeFormat<T>.self, O.self, outputPlane, from: scratch.flat, to: output + plane * outputPlane)
+                        if bands {
+                            convolveBands(layout, scratch, into: scratch.flat, pitch: pitch, width: pitch)
+                        } else {
+                            convolve(layout, scratch)
+                        }
+                        let plane = output + (item * g.multiplier + q) * outputPlane
+                        if pitch == g.outputWidth {
+                            FlatPlane.copy(F.self, NativeFormat<T>.self, O.self, outputPlane, from: scratch.flat, to: plane)
+                            continue
+                        }
+                        for oh in 0..<g.outputHeight {
+                            FlatPlane.copy(
+                                F.self, NativeFormat<T>.self, O.self, g.outputWidth, from: scratch.flat + oh * pitch,
+                                to: plane + oh * g.outputWidth)
+                        }
                     }
                 }
             }

@@ -38,7 +38,12 @@ extension NCHWKernels {
                         }
                         let gradient = outputGradient + (n * g.outputChannels + c * g.multiplier + q) * outputPlane
                         plane.layout.fill(F.self, scratch.phases, from: gradient)
-                        storePhases(g, plane, scratch, to: inputGradient + item * inputPlane, adding: q > 0)
+                        let target = inputGradient + item * inputPlane
+                        if q == 0 {
+                            storePhases(g, plane, scratch, NativeFormat<T>.self, to: target)
+                        } else {
+                            storePhases(g, plane, scratch, Accumulating<T>.self, to: target)
+                        }
                     }
                 }
             }
@@ -71,10 +76,9 @@ extension NCHWKernels {
         }
     }
 
-    /// The input gradient with unit strides and multiplier 1 on an output gradient and an input
-    /// gradient of formats `I` and `O` (16-bit values), with a `T` filter, where
-    /// ``convolveBandsInFormats(_:storing:_:input:output:threadCount:weights:)`` serves and every
-    /// weight is finite: each result is the sum of
+    /// The input gradient with multiplier 1 on an output gradient and an input gradient of
+    /// formats `I` and `O` (16-bit values), with a `T` filter, where the flat layouts serve and
+    /// every weight is finite: each result is the sum of
     /// ``backpropInput(_:outputGradient:filter:inputGradient:threadCount:)``, stored once.
     /// Returns false, computing nothing, elsewhere.
     @inlinable
@@ -82,15 +86,28 @@ extension NCHWKernels {
         _: I.Type, storing _: O.Type, _ g: KernelGeometry, outputGradient: UnsafePointer<I.Stored>,
         filter: UnsafePointer<T>, inputGradient: UnsafeMutablePointer<O.Stored>, threadCount: Int
     ) -> Bool {
-        guard g.strides == (1, 1) && g.multiplier == 1 else { return false }
         let plane = PhasePlane(g, lanes: F.Register.laneCount)
-        guard plane.layout.isUsable && plane.phaseCount == 1 else { return false }
-        let layout = FlatPlane(plane.phases.geometry(0, 0), lanes: F.Register.laneCount)
-        guard bandsServeInFormats(layout), isFinite(filter, count: g.filterHeight * g.filterWidth * g.outputChannels) else {
-            return false
+        guard g.multiplier == 1, plane.layout.isUsable,
+            isFinite(filter, count: g.filterHeight * g.filterWidth * g.outputChannels)
+        else { return false }
+        if plane.phaseCount == 1 {
+            let layout = FlatPlane(plane.phases.geometry(0, 0), lanes: F.Register.laneCount)
+            guard layout.isUsable else { return false }
+            convolveInFormats(I.self, storing: O.self, layout, input: outputGradient, output: inputGradient, threadCount: threadCount) {
+                c, _, weights in _ = setPhaseWeights(g, plane.phases, c: c, q: 0, filter, weights)
+            }
+            return true
         }
-        convolveBandsInFormats(I.self, storing: O.self, layout, input: outputGradient, output: inputGradient, threadCount: threadCount) {
-            c, _, weights in _ = setPhaseWeights(g, plane.phases, c: c, q: 0, filter, weights)
+        let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
+        Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { items in
+            Workspace.withMemory(byteCount: FlatScratch<T>.byteCount(plane)) { memory in
+                let scratch = FlatScratch<T>(plane, memory: memory)
+                for item in items {  // with multiplier 1, output-gradient plane `item` is input plane `item`'s
+                    _ = setPhaseWeights(g, plane.phases, c: item % g.channels, q: 0, filter, scratch.weights)
+                    plane.layout.fill(F.self, I.self, scratch.phases, from: outputGradient + item * outputPlane)
+                    storePhases(g, plane, scratch, O.self, to: inputGradient + item * inputPlane)
+                }
+            }
         }
         return true
     }
@@ -117,12 +134,12 @@ extension NCHWKernels {
         return isFinite(weights, count: t)
     }
 
-    /// plane[(a + r*sh) * inputWidth + b + j*sw] = phase (a, b)'s convolution at (r, j), or +=
-    /// where `adding`: each phase convolved over the whole padded plane, then stored row by row.
+    /// plane[(a + r*sh) * inputWidth + b + j*sw] = phase (a, b)'s convolution at (r, j), stored
+    /// as format `O` does (``Accumulating`` adds it): each phase convolved over the whole padded
+    /// plane, then stored row by row.
     @inlinable
-    static func storePhases(
-        _ g: KernelGeometry, _ plane: PhasePlane, _ scratch: FlatScratch<T>, to target: UnsafeMutablePointer<T>,
-        adding: Bool
+    static func storePhases<O: OutputFormat>(
+        _ g: KernelGeometry, _ plane: PhasePlane, _ scratch: FlatScratch<T>, _: O.Type, to target: UnsafeMutablePointer<O.Stored>
     ) {
         typealias R = F.Register
         let (phases, layout) = (plane.phases, plane.layout)
@@ -139,59 +156,56 @@ extension NCHWKernels {
             let flats = UnsafePointer(scratch.flat) + a * columnPhases * layout.flatCount
             for r in 0..<phases.rows[a].positions {
                 storeRow(
-                    g, phases, flats + r * layout.pitch, phaseStride: layout.flatCount,
-                    to: target + (a + r * g.strides.height) * g.inputWidth, adding: adding)
+                    g, phases, flats + r * layout.pitch, phaseStride: layout.flatCount, O.self,
+                    to: target + (a + r * g.strides.height) * g.inputWidth)
             }
         }
     }
 
-    /// row[b + j*sw] = rows[b * phaseStride + j] for each column phase b and its positions j, or
-    /// += where `adding`.
+    /// row[b + j*sw] = rows[b * phaseStride + j] for each column phase b and its positions j,
+    /// stored as format `O` does.
     @inlinable
-    static func storeRow(
-        _ g: KernelGeometry, _ phases: StridePhases, _ rows: UnsafePointer<T>, phaseStride: Int,
-        to row: UnsafeMutablePointer<T>, adding: Bool
+    static func storeRow<O: OutputFormat>(
+        _ g: KernelGeometry, _ phases: StridePhases, _ rows: UnsafePointer<T>, phaseStride: Int, _: O.Type,
+        to row: UnsafeMutablePointer<O.Stored>
     ) {
         let sw = g.strides.width
         switch phases.columns.count {
         case 1:
-            FlatPlane.copy(F.self, phases.columns[0].positions, from: rows, to: row, adding: adding)
+            FlatPlane.copy(F.self, NativeFormat<T>.self, O.self, phases.columns[0].positions, from: rows, to: row)
         case 2 where sw == 2:
-            interleave(g.inputWidth, rows, rows + phaseStride, to: row, adding: adding)
+            interleave(g.inputWidth, rows, rows + phaseStride, O.self, to: row)
         default:
             for b in phases.columns.indices {
                 let source = rows + b * phaseStride
-                for j in 0..<phases.columns[b].positions {
-                    row[b + j * sw] = adding ? row[b + j * sw] + source[j] : source[j]
-                }
+                for j in 0..<phases.columns[b].positions { O.store(F.Single(broadcasting: source[j]), to: row + (b + j * sw)) }
             }
         }
     }
 
-    /// row[2j] = even[j] and row[2j + 1] = odd[j] for the `width` elements of the row, or +=
-    /// where `adding`: the two column phases of stride 2, in registers, then narrow vectors
+    /// row[2j] = even[j] and row[2j + 1] = odd[j] for the `width` elements of the row, stored as
+    /// format `O` does: the two column phases of stride 2, in registers, then narrow vectors
     /// and lanes.
     @inlinable
-    static func interleave(
-        _ width: Int, _ even: UnsafePointer<T>, _ odd: UnsafePointer<T>, to row: UnsafeMutablePointer<T>, adding: Bool
+    static func interleave<O: OutputFormat>(
+        _ width: Int, _ even: UnsafePointer<T>, _ odd: UnsafePointer<T>, _: O.Type, to row: UnsafeMutablePointer<O.Stored>
     ) {
         var j = 0
-        interleave(F.Register.self, width, even, odd, row, adding, &j)
-        interleave(F.Narrow.self, width, even, odd, row, adding, &j)
-        interleave(F.Single.self, width, even, odd, row, adding, &j)
-        if 2 * j < width { row[2 * j] = adding ? row[2 * j] + even[j] : even[j] }  // odd width: the last even column
+        interleave(F.Register.self, O.self, width, even, odd, row, &j)
+        interleave(F.Narrow.self, O.self, width, even, odd, row, &j)
+        interleave(F.Single.self, O.self, width, even, odd, row, &j)
+        if 2 * j < width { O.store(F.Single(broadcasting: even[j]), to: row + 2 * j) }  // odd width: the last even column
     }
 
     @inlinable @inline(__always)
-    static func interleave<V: KernelVector>(
-        _: V.Type, _ width: Int, _ even: UnsafePointer<T>, _ odd: UnsafePointer<T>, _ row: UnsafeMutablePointer<T>,
-        _ adding: Bool, _ j: inout Int
+    static func interleave<V: KernelVector, O: OutputFormat>(
+        _: V.Type, _: O.Type, _ width: Int, _ even: UnsafePointer<T>, _ odd: UnsafePointer<T>,
+        _ row: UnsafeMutablePointer<O.Stored>, _ j: inout Int
     ) where V.Element == T {
         while 2 * (j + V.laneCount) <= width {  // both phases hold j..<j + laneCount
             let (low, high) = V(loading: even + j).interleaved(with: V(loading: odd + j))
-            let target = row + 2 * j
-            (adding ? V(loading: target) + low : low).store(to: target)
-            (adding ? V(loading: target + V.laneCount) + high : high).store(to: target + V.laneCount)
+            O.store(low, to: row + 2 * j)
+            O.store(high, to: row + 2 * j + V.laneCount)
             j += V.laneCount
         }
     }

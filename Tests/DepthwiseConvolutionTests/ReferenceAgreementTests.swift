@@ -114,6 +114,15 @@ import Testing
         Geometry(
             batch: 1, height: 31, width: 33, channels: 3, multiplier: 2, filter: HeightWidth(3), strides: 1, padding: .same,
             dilations: HeightWidth(height: 2, width: 1)),
+        // NCHW input gradients of multiplier 1 on planes too large for blocks of channels, which
+        // Float16 and bfloat16 store phase by phase into the 16-bit plane: one column phase
+        // (column stride 1), and three (column stride 3).
+        Geometry(
+            batch: 1, height: 50, width: 47, channels: 2, multiplier: 1, filter: HeightWidth(3),
+            strides: HeightWidth(height: 2, width: 1), padding: .same),
+        Geometry(
+            batch: 1, height: 50, width: 47, channels: 2, multiplier: 1, filter: HeightWidth(3),
+            strides: HeightWidth(height: 2, width: 3), padding: .same),
         // Tall NCHW planes of narrow stride-2 rows: the column phases copied and interleaved in
         // narrow vectors (6 shared columns) and single lanes (3).
         Geometry(batch: 1, height: 170, width: 13, channels: 2, multiplier: 2, filter: HeightWidth(3), strides: 2, padding: .same),
