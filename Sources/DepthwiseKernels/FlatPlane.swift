@@ -196,13 +196,15 @@ struct FlatPlane {
 }
 
 extension FlatPlane {
-    /// flat[oh * pitch + ow] = gradient[oh, ow] for the output's rows and columns: the output
-    /// gradient laid out like the flat convolution's result. Every other flat position must be
+    /// flat[oh * pitch + ow] = gradient[oh, ow] (as format `I` reads it) for the output's rows
+    /// and columns: the output gradient laid out like the flat convolution's result. Every other flat position must be
     /// zero; the fills leave them zero, so a buffer zeroed once serves every plane.
     @inlinable
-    func fillFlat<F: VectorFamily>(_: F.Type, _ flat: UnsafeMutablePointer<F.Scalar>, from gradient: UnsafePointer<F.Scalar>) {
+    func fillFlat<F: VectorFamily, I: InputFormat>(
+        _: F.Type, _: I.Type, _ flat: UnsafeMutablePointer<F.Scalar>, from gradient: UnsafePointer<I.Stored>
+    ) {
         Self.copyRows(
-            F.self, g.outputHeight, of: g.outputWidth, from: gradient, pitch: g.outputWidth,
+            F.self, I.self, g.outputHeight, of: g.outputWidth, from: gradient, pitch: g.outputWidth,
             within: g.outputHeight * g.outputWidth, to: flat, pitch: pitch, within: flatCount)
     }
 

@@ -46,4 +46,19 @@ extension HalfPrecisionKernels {
         }
         narrow(sums, into: filterGradient, count: g.filterCount)
     }
+
+    /// The NCHW filter gradient on 16-bit input and output gradient, plane by plane in the
+    /// 16-bit tensors themselves (each plane widened as it is copied), rounded into a 16-bit
+    /// filter gradient.
+    @inlinable
+    static func backpropFilterNCHW(
+        _ g: KernelGeometry, input: UnsafePointer<UInt16>, outputGradient: UnsafePointer<UInt16>,
+        filterGradient: UnsafeMutablePointer<UInt16>, threadCount: Int
+    ) {
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: g.filterCount)
+        defer { sums.deallocate() }
+        NCHWKernels<F>.backpropFilter(
+            H.self, g, input: input, outputGradient: outputGradient, filterGradient: sums, threadCount: threadCount)
+        narrow(sums, into: filterGradient, count: g.filterCount)
+    }
 }

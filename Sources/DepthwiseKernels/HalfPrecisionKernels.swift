@@ -7,11 +7,12 @@ import CacheHints
 /// a multiplier above 1 do the forward pass and the filter gradient first widen a band of rows
 /// at a time into working memory, expanding the input's channels; the filter gradient of small
 /// images widens each image's input into a padded copy, one register of channels at a time.
-/// The NCHW forward pass and the input gradient of multiplier 1, on planes too large for
-/// ``ChannelBlocks``, widen each plane as they copy it into its stride phases and round each
-/// result row from its `Float` sums; the other NCHW computations (small planes, the filter
-/// gradient, the input gradient of a multiplier above 1) widen groups of channels, run the
-/// `Float` kernels on each and round its result.
+/// On NCHW planes too large for ``ChannelBlocks``, the forward pass, the input gradient of
+/// multiplier 1 and the filter gradient widen each plane as they copy it (into its stride
+/// phases, or the flat output gradient) and round each result row, or the filter's sums, from
+/// the `Float` sums; the other NCHW computations (small planes, the input gradient of a
+/// multiplier above 1) widen groups of channels, run the `Float` kernels on each and round its
+/// result.
 ///
 /// Either way each result is the same `Float` sum as the `Float` kernels compute, rounded once.
 public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar == Float {
@@ -39,7 +40,11 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
         case (.nhwc, .backpropFilter):
             backpropFilter(g, input: a, outputGradient: b, filterGradient: result, threadCount: call.threadCount)
         case (.nchw, .backpropFilter):
-            runNCHW(call, a, b, result)
+            if ChannelBlocks<F>.serve(call) {
+                runNCHW(call, a, b, result)
+            } else {
+                backpropFilterNCHW(g, input: a, outputGradient: b, filterGradient: result, threadCount: call.threadCount)
+            }
         case (.nchw, _):
             // Large planes are read and written in place where the flat layouts serve; others go by groups.
             if ChannelBlocks<F>.serve(call) || !runNCHWByPlanes(call, a, b, result) { runNCHW(call, a, b, result) }

@@ -131,6 +131,19 @@ public enum NCHWKernels<F: VectorFamily> {
         _ g: KernelGeometry, input: UnsafePointer<T>, outputGradient: UnsafePointer<T>,
         filterGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
+        backpropFilter(
+            NativeFormat<T>.self, g, input: input, outputGradient: outputGradient, filterGradient: filterGradient,
+            threadCount: threadCount)
+    }
+
+    /// ``backpropFilter(_:input:outputGradient:filterGradient:threadCount:)`` on an input and an
+    /// output gradient of format `I`, each plane widened as it is copied: each sum is the one of
+    /// the kernels' own scalars.
+    @inlinable
+    public static func backpropFilter<I: InputFormat>(
+        _: I.Type, _ g: KernelGeometry, input: UnsafePointer<I.Stored>, outputGradient: UnsafePointer<I.Stored>,
+        filterGradient: UnsafeMutablePointer<T>, threadCount: Int
+    ) {
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
         let layout = FlatPlane(g, lanes: F.Register.laneCount)
         let taps = g.filterHeight * g.filterWidth
@@ -145,14 +158,14 @@ public enum NCHWKernels<F: VectorFamily> {
                     sums.update(repeating: 0)
                     for n in 0..<g.batch {
                         if layout.isUsable {
-                            layout.fill(F.self, scratch.phases, from: input + (n * g.channels + c) * inputPlane)
+                            layout.fill(F.self, I.self, scratch.phases, from: input + (n * g.channels + c) * inputPlane)
                         }
                         for q in 0..<g.multiplier {
                             let outputChannel = c * g.multiplier + q
                             let gradient = outputGradient + (n * g.outputChannels + outputChannel) * outputPlane
                             let tapSums = sums.baseAddress! + q * taps
                             if layout.isUsable {
-                                layout.fillFlat(F.self, scratch.flat, from: gradient)
+                                layout.fillFlat(F.self, I.self, scratch.flat, from: gradient)
                                 let finite =
                                     bands ? bandDots(layout, scratch, into: planeSums) : tapDots(layout, scratch, into: planeSums)
                                 if finite {
@@ -160,7 +173,8 @@ public enum NCHWKernels<F: VectorFamily> {
                                     continue
                                 }
                             }
-                            accumulateFilterGradientPlane(g, n: n, outputChannel: outputChannel, input, outputGradient, into: tapSums)
+                            accumulateFilterGradientPlane(
+                                I.self, g, n: n, outputChannel: outputChannel, input, outputGradient, into: tapSums)
                         }
                     }
                     for q in 0..<g.multiplier {

@@ -90,6 +90,33 @@ extension NCHWKernels {
         }
     }
 
+    /// ``accumulateFilterGradientPlane(_:n:outputChannel:_:_:into:)`` on operands of format `I`:
+    /// in place where they hold the kernels' own scalars, else on the two planes widened first.
+    @inlinable
+    static func accumulateFilterGradientPlane<I: InputFormat>(
+        _: I.Type, _ g: KernelGeometry, n: Int, outputChannel: Int, _ input: UnsafePointer<I.Stored>,
+        _ outputGradient: UnsafePointer<I.Stored>, into sums: UnsafeMutablePointer<T>
+    ) {
+        let scalars = { (operand: UnsafePointer<I.Stored>) in UnsafeRawPointer(operand).assumingMemoryBound(to: T.self) }
+        if I.self == NativeFormat<T>.self {
+            return accumulateFilterGradientPlane(
+                g, n: n, outputChannel: outputChannel, scalars(input), scalars(outputGradient), into: sums)
+        }
+        let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
+        let wide = Scratch<T>(count: inputPlane + outputPlane)
+        defer { wide.deallocate() }
+        let (wideInput, wideGradient) = (wide.baseAddress!, wide.baseAddress! + inputPlane)
+        let c = outputChannel / g.multiplier
+        FlatPlane.copy(
+            F.self, I.self, NativeFormat<T>.self, inputPlane, from: input + (n * g.channels + c) * inputPlane, to: wideInput)
+        FlatPlane.copy(
+            F.self, I.self, NativeFormat<T>.self, outputPlane,
+            from: outputGradient + (n * g.outputChannels + outputChannel) * outputPlane, to: wideGradient)
+        var plane = g  // one image of one channel
+        (plane.batch, plane.channels, plane.multiplier) = (1, 1, 1)
+        accumulateFilterGradientPlane(plane, n: 0, outputChannel: 0, wideInput, wideGradient, into: sums)
+    }
+
     /// target[i * targetStride] += scale * source[i * sourceStride] for i in 0..<count
     @inlinable @inline(__always)
     public static func addScaled(
