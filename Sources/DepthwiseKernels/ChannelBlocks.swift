@@ -76,6 +76,14 @@ public enum ChannelBlocks<F: VectorFamily> {
     /// Runs `call` (a computation on `F.Scalar` elements) block by block.
     @inlinable
     public static func run(_ call: KernelRun) {
+        run(call, NativeFormat<T>.self)
+    }
+
+    /// Runs `call`, whose buffers hold values of format `H` (``NativeFormat``, or 16-bit values
+    /// computed in `Float`), block by block: each block widened as it is transposed in, its
+    /// result rounded as it is transposed out.
+    @inlinable
+    public static func run<H: MemoryFormat>(_ call: KernelRun, _: H.Type) {
         let g = call.geometry
         let blocks = blockCount(g)
         Parallel.forEach(blocks, threadCount: call.threadCount, work: g.multiplyAddCount) { range in
@@ -84,7 +92,7 @@ public enum ChannelBlocks<F: VectorFamily> {
                 var blockGeometry = g
                 blockGeometry.channels = channels.count
                 Workspace.withMemory(byteCount: blockBytes(g, channels: channels.count)) { memory in
-                    run(call, blockGeometry, firstChannel: channels.lowerBound, memory)
+                    run(call, H.self, blockGeometry, firstChannel: channels.lowerBound, memory)
                 }
             }
         }
@@ -108,7 +116,9 @@ public enum ChannelBlocks<F: VectorFamily> {
 
     /// The block of `block.channels` input channels from `firstChannel` of `call`, in `memory`.
     @inlinable
-    static func run(_ call: KernelRun, _ block: KernelGeometry, firstChannel: Int, _ memory: UnsafeMutableRawPointer) {
+    static func run<H: MemoryFormat>(
+        _ call: KernelRun, _: H.Type, _ block: KernelGeometry, firstChannel: Int, _ memory: UnsafeMutableRawPointer
+    ) {
         let g = call.geometry
         let bytes = tensorBytes(g, channels: block.channels)
         let part = { (offset: Int) in (memory + offset).assumingMemoryBound(to: T.self) }
@@ -127,13 +137,14 @@ public enum ChannelBlocks<F: VectorFamily> {
         case .backpropInput: (a, b, result) = (output, filter, input)
         case .backpropFilter: (a, b, result) = (input, output, filter)
         }
-        a.gather(g, block, firstChannel, from: call.a.assumingMemoryBound(to: T.self))
-        b.gather(g, block, firstChannel, from: call.b.assumingMemoryBound(to: T.self))
+        a.gather(g, block, firstChannel, from: call.a.assumingMemoryBound(to: H.Stored.self), H.self)
+        b.gather(g, block, firstChannel, from: call.b.assumingMemoryBound(to: H.Stored.self), H.self)
+        let precision: KernelPrecision = T.self == Double.self ? .float64 : .float32
         KernelRun(
-            operation: call.operation, layout: .nhwc, geometry: block, precision: call.precision, a: a.block, b: b.block,
+            operation: call.operation, layout: .nhwc, geometry: block, precision: precision, a: a.block, b: b.block,
             result: result.block, threadCount: 1
         ).runWhole(F.self)
-        result.scatter(g, block, firstChannel, to: call.result.assumingMemoryBound(to: T.self))
+        result.scatter(g, block, firstChannel, to: call.result.assumingMemoryBound(to: H.Stored.self), H.self)
     }
 
     /// One tensor of a block: its NHWC (or filter) buffer, and how its channels map to the whole tensor's.
@@ -152,75 +163,90 @@ public enum ChannelBlocks<F: VectorFamily> {
             (self.block, self.perChannel, self.rows, self.plane) = (block, perChannel, rows, plane)
         }
 
-        /// The block's channels of `tensor`, channels last: block[r, p, k] = tensor[r, first + k, p]
-        /// for NCHW tensors (transposed), block[r, k] = tensor[r, first + k] otherwise, first = firstChannel * perChannel.
+        /// The block's channels of `tensor` (values of format `H`), channels last:
+        /// block[r, p, k] = tensor[r, first + k, p] for NCHW tensors (transposed),
+        /// block[r, k] = tensor[r, first + k] otherwise, first = firstChannel * perChannel.
         @inlinable
-        func gather(_ g: KernelGeometry, _ b: KernelGeometry, _ firstChannel: Int, from tensor: UnsafePointer<T>) {
+        func gather<H: MemoryFormat>(
+            _ g: KernelGeometry, _ b: KernelGeometry, _ firstChannel: Int, from tensor: UnsafePointer<H.Stored>, _: H.Type
+        ) {
             let (k, total, first) = (b.channels * perChannel, g.channels * perChannel, firstChannel * perChannel)
             guard let plane else {
-                for r in 0..<rows { (block + r * k).update(from: tensor + r * total + first, count: k) }
+                for r in 0..<rows {
+                    FlatPlane.copy(F.self, H.self, NativeFormat<T>.self, k, from: tensor + r * total + first, to: block + r * k)
+                }
                 return
             }
             for r in 0..<rows {
                 transpose(
-                    rows: k, columns: plane, tensor + (r * total + first) * plane, stride: plane, to: block + r * plane * k,
-                    stride: k)
+                    H.self, NativeFormat<T>.self, rows: k, columns: plane, tensor + (r * total + first) * plane, stride: plane,
+                    to: block + r * plane * k, stride: k)
             }
         }
 
-        /// The inverse of ``gather(_:_:_:from:)``: the block's result into its channels of `tensor`.
+        /// The inverse of ``gather(_:_:_:from:_:)``: the block's result into its channels of `tensor`.
         @inlinable
-        func scatter(_ g: KernelGeometry, _ b: KernelGeometry, _ firstChannel: Int, to tensor: UnsafeMutablePointer<T>) {
+        func scatter<H: MemoryFormat>(
+            _ g: KernelGeometry, _ b: KernelGeometry, _ firstChannel: Int, to tensor: UnsafeMutablePointer<H.Stored>, _: H.Type
+        ) {
             let (k, total, first) = (b.channels * perChannel, g.channels * perChannel, firstChannel * perChannel)
             guard let plane else {
-                for r in 0..<rows { (tensor + r * total + first).update(from: block + r * k, count: k) }
+                for r in 0..<rows {
+                    FlatPlane.copy(F.self, NativeFormat<T>.self, H.self, k, from: block + r * k, to: tensor + r * total + first)
+                }
                 return
             }
             for r in 0..<rows {
                 transpose(
-                    rows: plane, columns: k, block + r * plane * k, stride: k, to: tensor + (r * total + first) * plane,
-                    stride: plane)
+                    NativeFormat<T>.self, H.self, rows: plane, columns: k, block + r * plane * k, stride: k,
+                    to: tensor + (r * total + first) * plane, stride: plane)
             }
         }
     }
 
-    /// target[j * targetStride + i] = source[i * sourceStride + j] for i in 0..<rows, j in 0..<columns:
-    /// squares of one register's lanes, then the edges lane by lane.
+    /// target[j * targetStride + i] = source[i * sourceStride + j] for i in 0..<rows, j in 0..<columns,
+    /// read as format `I` reads them and stored as format `O` stores them: squares of one
+    /// register's lanes, then the edges lane by lane.
     @inlinable
-    static func transpose(
-        rows: Int, columns: Int, _ source: UnsafePointer<T>, stride sourceStride: Int, to target: UnsafeMutablePointer<T>,
-        stride targetStride: Int
+    static func transpose<I: InputFormat, O: OutputFormat>(
+        _: I.Type, _: O.Type, rows: Int, columns: Int, _ source: UnsafePointer<I.Stored>, stride sourceStride: Int,
+        to target: UnsafeMutablePointer<O.Stored>, stride targetStride: Int
     ) {
         let lanes = F.Register.laneCount
         let (squareRows, squareColumns) = (rows / lanes * lanes, columns / lanes * lanes)
         for i in stride(from: 0, to: squareRows, by: lanes) {
             for j in stride(from: 0, to: squareColumns, by: lanes) {
-                transposeSquare(source + (i * sourceStride + j), sourceStride, target + (j * targetStride + i), targetStride)
+                transposeSquare(
+                    I.self, O.self, source + (i * sourceStride + j), sourceStride, target + (j * targetStride + i), targetStride)
             }
         }
         for i in 0..<rows {
             for j in (i < squareRows ? squareColumns : 0)..<columns {
-                target[j * targetStride + i] = source[i * sourceStride + j]
+                let value = FlatPlane.element(F.self, I.self, source + (i * sourceStride + j))
+                O.store(F.Single(broadcasting: value), to: target + (j * targetStride + i))
             }
         }
     }
 
-    /// The square of one register's lanes of ``transpose(rows:columns:_:stride:to:stride:)``:
+    /// The square of one register's lanes of ``transpose(_:_:rows:columns:_:stride:to:stride:)``:
     /// in registers, by the shuffles of `SquareTranspose` for 8 floats (AVX2), 4 floats (SSE2
-    /// and NEON) and 4 doubles (AVX2), by rounds of interleaves for 16 and 8 lanes otherwise
-    /// (AVX-512), else by strided loads.
+    /// and NEON) and 4 doubles (AVX2) in their own format, by rounds of interleaves for 16 and
+    /// 8 lanes otherwise (AVX-512, and 16-bit formats), else lane by lane.
     ///
     /// Each round interleaves row i with row i + lanes/2 into rows 2i and 2i + 1; after log2(lanes)
     /// rounds, row j holds column j. (With 2 lanes, one round: (a0 b0), (a1 b1).)
     @inlinable @inline(__always)
-    static func transposeSquare(
-        _ source: UnsafePointer<T>, _ sourceStride: Int, _ target: UnsafeMutablePointer<T>, _ targetStride: Int
+    static func transposeSquare<I: InputFormat, O: OutputFormat>(
+        _: I.Type, _: O.Type, _ source: UnsafePointer<I.Stored>, _ sourceStride: Int, _ target: UnsafeMutablePointer<O.Stored>,
+        _ targetStride: Int
     ) {
         typealias R = F.Register
         func pointers<S>(_: S.Type) -> (UnsafePointer<S>, UnsafeMutablePointer<S>) {
             (UnsafeRawPointer(source).assumingMemoryBound(to: S.self), UnsafeMutableRawPointer(target).assumingMemoryBound(to: S.self))
         }
+        let native = I.self == NativeFormat<T>.self && O.self == NativeFormat<T>.self
         switch (R.laneCount, T.self) {
+        case _ where !native: break
         case (8, is Float.Type):
             let (source, target) = pointers(Float.self)
             return depthwise_transpose_float8x8(source, sourceStride, target, targetStride)
@@ -232,8 +258,8 @@ public enum ChannelBlocks<F: VectorFamily> {
             return depthwise_transpose_double4x4(source, sourceStride, target, targetStride)
         default: break
         }
-        let row = { (i: Int) in R(loading: source + i * sourceStride) }
-        let store = { (j: Int, value: R) in value.store(to: target + j * targetStride) }
+        let row = { (i: Int) in I.load(R.self, source + i * sourceStride) }
+        let store = { (j: Int, value: R) in O.store(value, to: target + j * targetStride) }
         switch R.laneCount {
         case 16:
             var r = (row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))
@@ -248,7 +274,17 @@ public enum ChannelBlocks<F: VectorFamily> {
             storeRows(r, at: 0, store)
             storeRows(s, at: 4, store)
         default:
-            for j in 0..<R.laneCount { store(j, R(loading: source + j, stride: sourceStride)) }
+            if native {
+                let (source, target) = pointers(T.self)
+                for j in 0..<R.laneCount { R(loading: source + j, stride: sourceStride).store(to: target + j * targetStride) }
+                return
+            }
+            for i in 0..<R.laneCount {
+                for j in 0..<R.laneCount {
+                    let value = FlatPlane.element(F.self, I.self, source + (i * sourceStride + j))
+                    O.store(F.Single(broadcasting: value), to: target + (j * targetStride + i))
+                }
+            }
         }
     }
 

@@ -10,8 +10,9 @@ import CacheHints
 /// On NCHW planes too large for ``ChannelBlocks``, the forward pass, the input gradient of
 /// multiplier 1 and the filter gradient widen each plane as they copy it (into its stride
 /// phases, or the flat output gradient) and round each result row, or the filter's sums, from
-/// the `Float` sums; the other NCHW computations (small planes, the input gradient of a
-/// multiplier above 1) widen groups of channels, run the `Float` kernels on each and round its
+/// the `Float` sums; ``ChannelBlocks`` widen their operands as they transpose them in and round
+/// their results as they transpose them out. The input gradient of a multiplier above 1 on
+/// large planes widens groups of channels, runs the `Float` kernels on each and rounds its
 /// result.
 ///
 /// Either way each result is the same `Float` sum as the `Float` kernels compute, rounded once.
@@ -39,15 +40,13 @@ public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar 
             }
         case (.nhwc, .backpropFilter):
             backpropFilter(g, input: a, outputGradient: b, filterGradient: result, threadCount: call.threadCount)
+        case (.nchw, _) where ChannelBlocks<F>.serve(call):
+            ChannelBlocks<F>.run(call, H.self)
         case (.nchw, .backpropFilter):
-            if ChannelBlocks<F>.serve(call) {
-                runNCHW(call, a, b, result)
-            } else {
-                backpropFilterNCHW(g, input: a, outputGradient: b, filterGradient: result, threadCount: call.threadCount)
-            }
+            backpropFilterNCHW(g, input: a, outputGradient: b, filterGradient: result, threadCount: call.threadCount)
         case (.nchw, _):
             // Large planes are read and written in place where the flat layouts serve; others go by groups.
-            if ChannelBlocks<F>.serve(call) || !runNCHWByPlanes(call, a, b, result) { runNCHW(call, a, b, result) }
+            if !runNCHWByPlanes(call, a, b, result) { runNCHW(call, a, b, result) }
         }
     }
 
