@@ -7,13 +7,13 @@ import CacheHints
 /// a multiplier above 1 do the forward pass and the filter gradient first widen a band of rows
 /// at a time into working memory, expanding the input's channels; the filter gradient of small
 /// images widens each image's input into a padded copy, one register of channels at a time.
-/// On NCHW planes too large for ``ChannelBlocks``, the forward pass, the input gradient of
-/// multiplier 1 and the filter gradient widen each plane as they copy it (into its stride
-/// phases, or the flat output gradient) and round each result row, or the filter's sums, from
-/// the `Float` sums; ``ChannelBlocks`` widen their operands as they transpose them in and round
-/// their results as they transpose them out. The input gradient of a multiplier above 1 on
-/// large planes widens groups of channels, runs the `Float` kernels on each and rounds its
-/// result.
+/// On NCHW planes too large for ``ChannelBlocks``, every computation widens each plane as it
+/// copies it (into its stride phases, or the flat output gradient) and rounds each result row,
+/// or the filter's sums, from the `Float` sums (the input gradient of a multiplier above 1 sums
+/// each plane over the multiplier in working memory first); ``ChannelBlocks`` widen their
+/// operands as they transpose them in and round their results as they transpose them out.
+/// Forward passes and input gradients with an infinite or NaN weight widen groups of channels,
+/// run the `Float` kernels on each and round its result.
 ///
 /// Either way each result is the same `Float` sum as the `Float` kernels compute, rounded once.
 public enum HalfPrecisionKernels<F: VectorFamily, H: HalfFormat> where F.Scalar == Float {

@@ -76,9 +76,9 @@ extension NCHWKernels {
         }
     }
 
-    /// The input gradient with multiplier 1 on an output gradient and an input gradient of
-    /// formats `I` and `O` (16-bit values), with a `T` filter, where the flat layouts serve and
-    /// every weight is finite: each result is the sum of
+    /// The input gradient on an output gradient and an input gradient of formats `I` and `O`
+    /// (16-bit values), with a `T` filter, where the flat layouts serve and every weight is
+    /// finite: each result is the sum of
     /// ``backpropInput(_:outputGradient:filter:inputGradient:threadCount:)``, stored once.
     /// Returns false, computing nothing, elsewhere.
     @inlinable
@@ -87,9 +87,13 @@ extension NCHWKernels {
         filter: UnsafePointer<T>, inputGradient: UnsafeMutablePointer<O.Stored>, threadCount: Int
     ) -> Bool {
         let plane = PhasePlane(g, lanes: F.Register.laneCount)
-        guard g.multiplier == 1, plane.layout.isUsable,
-            isFinite(filter, count: g.filterHeight * g.filterWidth * g.outputChannels)
-        else { return false }
+        guard plane.layout.isUsable, isFinite(filter, count: g.filterHeight * g.filterWidth * g.outputChannels) else {
+            return false
+        }
+        if g.multiplier > 1 {
+            backpropInputSummedInFormats(I.self, storing: O.self, g, plane, outputGradient, filter, inputGradient, threadCount)
+            return true
+        }
         if plane.phaseCount == 1 {
             let layout = FlatPlane(plane.phases.geometry(0, 0), lanes: F.Register.laneCount)
             guard layout.isUsable else { return false }
@@ -110,6 +114,47 @@ extension NCHWKernels {
             }
         }
         return true
+    }
+
+    /// ``backpropInputInFormats(_:storing:_:outputGradient:filter:inputGradient:threadCount:)``
+    /// with a multiplier above 1: each input plane's sum over the multiplier goes into a `T`
+    /// plane in working memory, added there as
+    /// ``backpropInput(_:outputGradient:filter:inputGradient:threadCount:)`` adds it in its
+    /// output (in bands where they serve), and is stored once.
+    @inlinable
+    static func backpropInputSummedInFormats<I: InputFormat, O: OutputFormat>(
+        _: I.Type, storing _: O.Type, _ g: KernelGeometry, _ plane: PhasePlane, _ outputGradient: UnsafePointer<I.Stored>,
+        _ filter: UnsafePointer<T>, _ inputGradient: UnsafeMutablePointer<O.Stored>, _ threadCount: Int
+    ) {
+        let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
+        let layout = FlatPlane(plane.phases.geometry(0, 0), lanes: F.Register.laneCount)  // the bands' one phase
+        let bands = plane.phaseCount == 1 && bandsServe(layout)
+        let scratchBytes = bands ? FlatScratch<T>.byteCount(layout) : FlatScratch<T>.byteCount(plane)
+        Parallel.forEach(g.batch * g.channels, threadCount: threadCount, work: g.multiplyAddCount) { items in
+            Workspace.withMemory(byteCount: scratchBytes + MemoryParts.byteCount(T.self, inputPlane)) { memory in
+                let scratch = bands ? FlatScratch<T>(layout, memory: memory) : FlatScratch<T>(plane, memory: memory)
+                let sums = (memory + scratchBytes).bindMemory(to: T.self, capacity: inputPlane)
+                for item in items {
+                    let (n, c) = item.quotientAndRemainder(dividingBy: g.channels)
+                    for q in 0..<g.multiplier {
+                        _ = setPhaseWeights(g, plane.phases, c: c, q: q, filter, scratch.weights)
+                        let gradient = outputGradient + (n * g.outputChannels + c * g.multiplier + q) * outputPlane
+                        if bands {
+                            layout.fill(F.self, I.self, scratch.phases, from: gradient)
+                            convolveBands(layout, scratch, to: sums, adding: q > 0)
+                        } else {
+                            plane.layout.fill(F.self, I.self, scratch.phases, from: gradient)
+                            if q == 0 {
+                                storePhases(g, plane, scratch, NativeFormat<T>.self, to: sums)
+                            } else {
+                                storePhases(g, plane, scratch, Accumulating<T>.self, to: sums)
+                            }
+                        }
+                    }
+                    FlatPlane.copy(F.self, NativeFormat<T>.self, O.self, inputPlane, from: sums, to: inputGradient + item * inputPlane)
+                }
+            }
+        }
     }
 
     /// Sets the weights of every phase's taps, in the order of ``PhasePlane/tapStarts``, to
