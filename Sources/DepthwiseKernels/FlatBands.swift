@@ -27,7 +27,7 @@ enum SevenRows: FilterRows {
 }
 
 extension NCHWKernels {
-    /// Output rows per band of ``bandDots(_:_:into:)``.
+    /// Gradient rows per band of ``bandDots(_:_:_:into:)``.
     @inlinable static var bandRows: Int { 4 }
 
     /// Whether ``convolveBands(_:_:to:adding:)`` serves `layout`: unit strides, unit row dilation,

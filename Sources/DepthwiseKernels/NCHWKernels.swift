@@ -125,7 +125,7 @@ public enum NCHWKernels<F: VectorFamily> {
     /// filterGradient[kh, kw, c, q] = sum over (n, oh, ow) of outputGradient[n, c*M + q, oh, ow] * input[n, c, ih, iw]
     ///
     /// Each input channel is one work item; its sums run over the batch in order, and within a
-    /// plane each tap's sum is a dot product of the flat output gradient with the tap's phase.
+    /// plane each tap's sum is a dot product of the output gradient with the tap's phase.
     @inlinable
     public static func backpropFilter(
         _ g: KernelGeometry, input: UnsafePointer<T>, outputGradient: UnsafePointer<T>,
@@ -147,13 +147,14 @@ public enum NCHWKernels<F: VectorFamily> {
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
         let layout = FlatPlane(g, lanes: F.Register.laneCount)
         let taps = g.filterHeight * g.filterWidth
-        let bands = bandDotsServe(layout)
+        let (bands, readsRows) = (bandDotsServe(layout), readsGradientRows(g))
         Parallel.forEach(g.channels, threadCount: threadCount, work: g.multiplyAddCount) { channels in
             let sums = Scratch<T>(count: taps * (g.multiplier + 1))  // the channel's sums, then one plane's
             defer { sums.deallocate() }
             let planeSums = sums.baseAddress! + taps * g.multiplier
             withFlatScratch(layout) { scratch in  // empty parts where the layout is not usable
                 scratch.flat.initialize(repeating: 0, count: layout.flatCount)  // the positions fillFlat skips
+                let flat = GradientRows(flat: UnsafePointer(scratch.flat), layout)
                 for c in channels {
                     sums.update(repeating: 0)
                     for n in 0..<g.batch {
@@ -165,9 +166,16 @@ public enum NCHWKernels<F: VectorFamily> {
                             let gradient = outputGradient + (n * g.outputChannels + outputChannel) * outputPlane
                             let tapSums = sums.baseAddress! + q * taps
                             if layout.isUsable {
-                                layout.fillFlat(F.self, I.self, scratch.flat, from: gradient)
-                                let finite =
-                                    bands ? bandDots(layout, scratch, into: planeSums) : tapDots(layout, scratch, into: planeSums)
+                                let finite: Bool
+                                if bands {
+                                    finite = bandDots(I.self, GradientRows(plane: gradient, layout), scratch, into: planeSums)
+                                } else if readsRows {
+                                    finite = tapDots(
+                                        I.self, GradientRows(plane: gradient, layout), scratch, taps: taps, into: planeSums)
+                                } else {
+                                    layout.fillFlat(F.self, I.self, scratch.flat, from: gradient)
+                                    finite = tapDots(NativeFormat<T>.self, flat, scratch, taps: taps, into: planeSums)
+                                }
                                 if finite {
                                     for tap in 0..<taps { tapSums[tap] += planeSums[tap] }
                                     continue
@@ -186,51 +194,6 @@ public enum NCHWKernels<F: VectorFamily> {
                 }
             }
         }
-    }
-
-    /// sums[t] = sum over flat positions o of flat[o] * phases[offsets[t] + o], for every tap:
-    /// up to nine taps per pass over the flat gradient (one load of it for all of them), each
-    /// tap's products summed lane by lane in order of o, then across the lanes.
-    ///
-    /// Returns whether every sum is finite. Where one is not, an infinity or a NaN was
-    /// multiplied, maybe by a padding zero, which the reference never multiplies: the plane is
-    /// then computed again by the row kernel. Where all are, no such value was.
-    @inlinable
-    static func tapDots(_ layout: FlatPlane, _ scratch: FlatScratch<T>, into sums: UnsafeMutablePointer<T>) -> Bool {
-        var first = 0
-        while first < layout.tapCount {
-            let count = min(9, layout.tapCount - first)
-            switch count {  // constant counts, so that the sums stay in registers
-            case 9: tapDots(9, from: first, layout, scratch, sums)
-            case 8: tapDots(8, from: first, layout, scratch, sums)
-            case 7: tapDots(7, from: first, layout, scratch, sums)
-            case 6: tapDots(6, from: first, layout, scratch, sums)
-            case 5: tapDots(5, from: first, layout, scratch, sums)
-            case 4: tapDots(4, from: first, layout, scratch, sums)
-            case 3: tapDots(3, from: first, layout, scratch, sums)
-            case 2: tapDots(2, from: first, layout, scratch, sums)
-            default: tapDots(1, from: first, layout, scratch, sums)
-            }
-            first += count
-        }
-        return (0..<layout.tapCount).allSatisfy { sums[$0].isFinite }
-    }
-
-    @inlinable @inline(__always)
-    static func tapDots(
-        _ count: Int, from first: Int, _ layout: FlatPlane, _ scratch: FlatScratch<T>, _ tapSums: UnsafeMutablePointer<T>
-    ) {
-        typealias R = F.Register
-        var taps = InlineArray<9, UnsafePointer<T>>(repeating: UnsafePointer(scratch.phases))
-        for t in 0..<count { taps[t] = UnsafePointer(scratch.phases + scratch.offsets[first + t]) }
-        var sums = InlineArray<9, R>(repeating: R(broadcasting: 0))
-        var o = 0
-        while o < layout.flatCount {  // flatCount is a whole number of registers
-            let gradient = R(loading: scratch.flat + o)
-            for t in 0..<count { sums[t] = sums[t].multiplyAdd(gradient, R(loading: taps[t] + o)) }
-            o += R.laneCount
-        }
-        for t in 0..<count { tapSums[first + t] = sums[t].laneSum() }
     }
 
     /// Calls `body` with working memory for `layout` from the calling thread's workspace.
