@@ -127,6 +127,10 @@ import Testing
         // narrow vectors (6 shared columns) and single lanes (3).
         Geometry(batch: 1, height: 170, width: 13, channels: 2, multiplier: 2, filter: HeightWidth(3), strides: 2, padding: .same),
         Geometry(batch: 1, height: 300, width: 7, channels: 3, multiplier: 1, filter: HeightWidth(3), strides: 2, padding: .same),
+        // A tall NCHW plane of unit-stride rows narrower than an AVX-512 register (2700 output
+        // pixels, too many for blocks of channels): its filter gradient reads a flat copy of the
+        // output gradient with AVX-512, and the gradient's own rows, in bands, with AVX2 and SSE2.
+        Geometry(batch: 1, height: 300, width: 9, channels: 2, multiplier: 1, filter: HeightWidth(3), strides: 1, padding: .same),
         // A multiplier on an image of few rows: the forward bands go in slices of 16 output
         // channels, whose input channel 5 (outputs 15 to 17) two slices expand.
         Geometry(batch: 1, height: 6, width: 11, channels: 13, multiplier: 3, filter: HeightWidth(3), strides: 1, padding: .same),
