@@ -153,7 +153,7 @@ public enum NCHWKernels<F: VectorFamily> {
             defer { sums.deallocate() }
             let planeSums = sums.baseAddress! + taps * g.multiplier
             withFlatScratch(layout) { scratch in  // empty parts where the layout is not usable
-                scratch.flat.initialize(repeating: 0, count: layout.flatCount)  // the positions fillFlat skips
+                if !readsRows { scratch.flat.initialize(repeating: 0, count: layout.flatCount) }  // the positions fillFlat skips
                 let flat = GradientRows(flat: UnsafePointer(scratch.flat), layout)
                 for c in channels {
                     sums.update(repeating: 0)
