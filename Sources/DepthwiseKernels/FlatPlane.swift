@@ -220,7 +220,9 @@ extension FlatPlane {
                 pitch: g.outputWidth, within: g.outputHeight * g.outputWidth)
         }
         for oh in 0..<g.outputHeight {
-            Self.copy(F.self, g.outputWidth, from: flat + oh * pitch, to: output + oh * g.outputWidth, adding: adding)
+            Self.copy(
+                F.self, NativeFormat<F.Scalar>.self, Accumulating<F.Scalar>.self, g.outputWidth, from: flat + oh * pitch,
+                to: output + oh * g.outputWidth)
         }
     }
 
@@ -262,30 +264,6 @@ extension FlatPlane {
         while r < rows {
             copy(F.self, I.self, NativeFormat<F.Scalar>.self, count, from: source + r * sourcePitch, to: target + r * targetPitch)
             r += 1
-        }
-    }
-
-    /// target[i] = source[i] (or += where `adding`) for i in 0..<count, in registers, narrow
-    /// vectors and lanes: the rows of small planes are too short for a library call.
-    @inlinable @inline(__always)
-    static func copy<F: VectorFamily>(
-        _: F.Type, _ count: Int, from source: UnsafePointer<F.Scalar>, to target: UnsafeMutablePointer<F.Scalar>, adding: Bool
-    ) {
-        var i = 0
-        copy(F.Register.self, count, source, target, adding, &i)
-        copy(F.Narrow.self, count, source, target, adding, &i)
-        copy(F.Single.self, count, source, target, adding, &i)
-    }
-
-    @inlinable @inline(__always)
-    static func copy<V: KernelVector>(
-        _: V.Type, _ count: Int, _ source: UnsafePointer<V.Element>, _ target: UnsafeMutablePointer<V.Element>, _ adding: Bool,
-        _ i: inout Int
-    ) {
-        while i + V.laneCount <= count {
-            let value = V(loading: source + i)
-            (adding ? V(loading: target + i) + value : value).store(to: target + i)
-            i += V.laneCount
         }
     }
 

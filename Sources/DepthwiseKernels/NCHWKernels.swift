@@ -167,11 +167,12 @@ public enum NCHWKernels<F: VectorFamily> {
                             let tapSums = sums.baseAddress! + q * taps
                             if layout.isUsable {
                                 let finite: Bool
-                                if bands {
-                                    finite = bandDots(I.self, GradientRows(plane: gradient, layout), scratch, into: planeSums)
-                                } else if readsRows {
-                                    finite = tapDots(
-                                        I.self, GradientRows(plane: gradient, layout), scratch, taps: taps, into: planeSums)
+                                if readsRows {
+                                    let rows = GradientRows(plane: gradient, layout)
+                                    finite =
+                                        bands
+                                        ? bandDots(I.self, rows, scratch, into: planeSums)
+                                        : tapDots(I.self, rows, scratch, taps: taps, into: planeSums)
                                 } else {
                                     layout.fillFlat(F.self, I.self, scratch.flat, from: gradient)
                                     finite = tapDots(NativeFormat<T>.self, flat, scratch, taps: taps, into: planeSums)

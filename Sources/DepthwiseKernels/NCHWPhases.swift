@@ -38,12 +38,7 @@ extension NCHWKernels {
                         }
                         let gradient = outputGradient + (n * g.outputChannels + c * g.multiplier + q) * outputPlane
                         plane.layout.fill(F.self, scratch.phases, from: gradient)
-                        let target = inputGradient + item * inputPlane
-                        if q == 0 {
-                            storePhases(g, plane, scratch, NativeFormat<T>.self, to: target)
-                        } else {
-                            storePhases(g, plane, scratch, Accumulating<T>.self, to: target)
-                        }
+                        storePhases(g, plane, scratch, to: inputGradient + item * inputPlane, adding: q > 0)
                     }
                 }
             }
@@ -144,11 +139,7 @@ extension NCHWKernels {
                             convolveBands(layout, scratch, to: sums, adding: q > 0)
                         } else {
                             plane.layout.fill(F.self, I.self, scratch.phases, from: gradient)
-                            if q == 0 {
-                                storePhases(g, plane, scratch, NativeFormat<T>.self, to: sums)
-                            } else {
-                                storePhases(g, plane, scratch, Accumulating<T>.self, to: sums)
-                            }
+                            storePhases(g, plane, scratch, to: sums, adding: q > 0)
                         }
                     }
                     FlatPlane.copy(F.self, NativeFormat<T>.self, O.self, inputPlane, from: sums, to: inputGradient + item * inputPlane)
@@ -177,6 +168,18 @@ extension NCHWKernels {
             }
         }
         return isFinite(weights, count: t)
+    }
+
+    /// ``storePhases(_:_:_:_:to:)`` into a plane of `T`, adding to it (``Accumulating``) where `adding`.
+    @inlinable
+    static func storePhases(
+        _ g: KernelGeometry, _ plane: PhasePlane, _ scratch: FlatScratch<T>, to target: UnsafeMutablePointer<T>, adding: Bool
+    ) {
+        if adding {
+            storePhases(g, plane, scratch, Accumulating<T>.self, to: target)
+        } else {
+            storePhases(g, plane, scratch, NativeFormat<T>.self, to: target)
+        }
     }
 
     /// plane[(a + r*sh) * inputWidth + b + j*sw] = phase (a, b)'s convolution at (r, j), stored
