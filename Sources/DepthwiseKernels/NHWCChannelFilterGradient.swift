@@ -4,7 +4,7 @@ extension NHWCKernels {
     /// with ih = oh * strideH + kh * dilationH - padTop and iw likewise, for output channels j = c*M + q.
     ///
     /// Each work item is one register of output channels (the last may be narrower). For each
-    /// image it copies the input channels they read, zero-padded, into working memory (each
+    /// image it copies the input channels they read into zero-padded working memory (each
     /// repeated M times; widened where `L` holds 16-bit values), so that every tap of every
     /// output pixel reads there without a check. Then, for a tile of up to three filter rows by
     /// five taps at a time, it keeps the tile's sums in registers over the image's output
@@ -25,7 +25,13 @@ extension NHWCKernels {
             let elements = sweep.paddedHeight * sweep.paddedWidth * F.Register.laneCount
             Workspace.withMemory(byteCount: elements * MemoryLayout<T>.stride) { memory in
                 let padded = memory.bindMemory(to: T.self, capacity: elements)
+                var zeroedLanes = 0  // the vector width whose padding `padded` holds as zeros
                 for item in items {
+                    let lanes = item < registers ? F.Register.laneCount : item < registers + narrowTail ? F.Narrow.laneCount : 1
+                    if lanes != zeroedLanes {
+                        padded.initialize(repeating: 0, count: elements)
+                        zeroedLanes = lanes
+                    }
                     if item < registers {
                         sweep.run(F.Register.self, channel: item * F.Register.laneCount, padded: padded)
                     } else if item < registers + narrowTail {
@@ -166,30 +172,31 @@ extension NHWCKernels {
         }
 
         /// padded[pr, pc, i] = input[image, pr - padTop, pc - padLeft, (c + i) / multiplier] for
-        /// i in 0 ..< V.laneCount, or 0 outside the input.
+        /// i in 0 ..< V.laneCount, where that pixel lies inside the input. The others, the
+        /// padding, must be zero: they are the same for every image and channel, so memory zeroed
+        /// once for a vector width serves every pad of that width.
         @inlinable @inline(__always)
         func pad<V: KernelVector>(_: V.Type, image: Int, channel c: Int, into padded: UnsafeMutablePointer<T>)
         where V.Element == T {
             let (k, m, lanes) = (g.channels, g.multiplier, V.laneCount)
-            let zero = V(broadcasting: 0)
             let inside = max(0, min(paddedWidth, g.padLeft))..<max(0, min(paddedWidth, g.inputWidth + g.padLeft))
             for pr in 0..<paddedHeight {
                 let ih = pr - g.padTop
                 let row = padded + pr * paddedWidth * lanes
-                guard ih >= 0 && ih < g.inputHeight else {
-                    for pc in 0..<paddedWidth { zero.store(to: row + pc * lanes) }
-                    continue
-                }
+                guard ih >= 0 && ih < g.inputHeight else { continue }
                 // The offset of column pc = 0 (negative where it lies in the padding).
                 let origin = ((image * g.inputHeight + ih) * g.inputWidth - g.padLeft) * k
-                for pc in 0..<inside.lowerBound { zero.store(to: row + pc * lanes) }
                 switch m {  // constant multipliers, whose repeated lanes compile to shuffles
-                case 1: for pc in inside { L.load(V.self, input + (origin + pc * k + c)).store(to: row + pc * lanes) }
+                case 1:
+                    var (source, target) = (input + (origin + inside.lowerBound * k + c), row + inside.lowerBound * lanes)
+                    for _ in inside {
+                        L.load(V.self, source).store(to: target)
+                        (source, target) = (source + k, target + lanes)
+                    }
                 case 2: expand(V.self, times: 2, inside, from: origin + c / 2, into: row)
                 case 4: expand(V.self, times: 4, inside, from: origin + c / 4, into: row)
                 default: expand(V.self, times: m, inside, from: origin, firstChannel: c, into: row)
                 }
-                for pc in inside.upperBound..<paddedWidth { zero.store(to: row + pc * lanes) }
             }
         }
 
@@ -235,17 +242,22 @@ extension NHWCKernels {
                 }
             }
             for oh in 0..<g.outputHeight {
-                let gradients = outputGradient + (tile.image * g.outputHeight + oh) * g.outputWidth * k + tile.c
+                var gradients = outputGradient + (tile.image * g.outputHeight + oh) * g.outputWidth * k + tile.c
                 // Tile row r's tap 0 for output column 0.
                 let (top, left) = (oh * g.strides.height + tile.kh * g.dilations.height, tile.kw * g.dilations.width)
-                let row = { (r: Int) in tile.padded + ((top + r * g.dilations.height) * paddedWidth + left) * lanes }
-                let inputs: InlineArray<3, UnsafePointer<T>> = [row(0), row(min(1, rowCount - 1)), row(rowCount - 1)]
-                for ow in 0..<g.outputWidth {
-                    let gradient = L.load(V.self, gradients + ow * k)
+                var inputs = InlineArray<3, UnsafePointer<T>>(repeating: tile.padded)
+                for r in 0..<rowCount {
+                    inputs[r] = tile.padded + ((top + r * g.dilations.height) * paddedWidth + left) * lanes
+                }
+                for _ in 0..<g.outputWidth {
+                    let gradient = L.load(V.self, gradients)
                     for r in 0..<rowCount {
-                        let x = inputs[r] + ow * columnStep
-                        for t in 0..<tapCount { s[r * 5 + t] = s[r * 5 + t].multiplyAdd(gradient, V(loading: x + t * tapStep)) }
+                        for t in 0..<tapCount {
+                            s[r * 5 + t] = s[r * 5 + t].multiplyAdd(gradient, V(loading: inputs[r] + t &* tapStep))
+                        }
+                        inputs[r] += columnStep
                     }
+                    gradients += k
                 }
             }
             for r in 0..<rowCount {
