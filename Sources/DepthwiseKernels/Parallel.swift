@@ -6,6 +6,11 @@ public enum Parallel {
     /// of the vector kernels. Below it, handing work to another thread costs more than it saves.
     public static let minimumWorkPerThread = 1 << 16
 
+    /// The threads that ``forEach(_:threadCount:work:_:)`` runs `itemCount` items on.
+    public static func threadCount(_ itemCount: Int, threadCount: Int, work: Int) -> Int {
+        max(1, min(threadCount, itemCount, work / minimumWorkPerThread))
+    }
+
     /// Calls `body` with contiguous ranges that together cover `0..<itemCount`, on up to
     /// `threadCount` threads (the calling thread and the shared ``WorkerPool``'s workers).
     ///
@@ -17,7 +22,7 @@ public enum Parallel {
     public static func forEach(
         _ itemCount: Int, threadCount: Int, work: Int, _ body: (Range<Int>) -> Void
     ) {
-        let threads = min(threadCount, itemCount, max(1, work / minimumWorkPerThread))
+        let threads = self.threadCount(itemCount, threadCount: threadCount, work: work)
         guard threads > 1 else {
             if itemCount > 0 { body(0..<itemCount) }
             return
