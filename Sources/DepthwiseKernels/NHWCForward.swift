@@ -18,16 +18,21 @@ extension NHWCKernels {
     }
 
     /// The forward pass into an output of format `Out`, written past the caches (``Streamed``)
-    /// where ``streamsOutput(_:_:)`` says so.
+    /// where ``streamsOutput(_:_:)`` says so; with `filter` turned by 180 degrees where
+    /// `turningFilter` (``withTurnedFilter(_:_:_:)``).
     @inlinable
     static func forward<In: InputFormat, Out: OutputFormat>(
         _: In.Type, storing _: Out.Type, _ g: KernelGeometry, input: UnsafePointer<In.Stored>, filter: UnsafePointer<T>,
-        output: UnsafeMutablePointer<Out.Stored>, threadCount: Int
+        output: UnsafeMutablePointer<Out.Stored>, threadCount: Int, turningFilter: Bool = false
     ) {
         if streamsOutput(g, output) {
-            forward(In.self, Streamed<Out>.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
+            forward(
+                In.self, Streamed<Out>.self, g, input: input, filter: filter, output: output, threadCount: threadCount,
+                turningFilter: turningFilter)
         } else {
-            forward(In.self, Out.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
+            forward(
+                In.self, Out.self, g, input: input, filter: filter, output: output, threadCount: threadCount,
+                turningFilter: turningFilter)
         }
     }
 
@@ -46,11 +51,12 @@ extension NHWCKernels {
     }
 
     /// The forward pass on an input and an output held in formats `In` and `Out` (16-bit values
-    /// widened as they load and rounded as they store, for one), computed in `T`.
+    /// widened as they load and rounded as they store, for one), computed in `T`; with `filter`
+    /// turned by 180 degrees where `turningFilter`, each thread turning its own copy.
     @inlinable
     static func forward<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ g: KernelGeometry, input: UnsafePointer<In.Stored>, filter: UnsafePointer<T>,
-        output: UnsafeMutablePointer<Out.Stored>, threadCount: Int
+        output: UnsafeMutablePointer<Out.Stored>, threadCount: Int, turningFilter: Bool
     ) {
         let (inputBytes, outputBytes) = (MemoryLayout<In.Stored>.stride, MemoryLayout<Out.Stored>.stride)
         let pairs = sharesRows(g, inputElementBytes: inputBytes, outputElementBytes: outputBytes)
@@ -64,15 +70,17 @@ extension NHWCKernels {
         let order = SlicedRows(rowItems: g.batch * itemsPerImage, slices: slices, threads: threads)
         Parallel.forEach(itemCount, threadCount: threadCount, work: g.multiplyAddCount) { items in
             let (input, filter, output) = shared.value
-            for item in items {
-                let (slice, rowItem) = order.item(item)
-                let (n, i) = rowItem.quotientAndRemainder(dividingBy: itemsPerImage)
-                let oh = i * rowsPerItem
-                let (rows, channels) = (min(rowsPerItem, g.outputHeight - oh), channelSlice(slice, of: slices, g))
-                if prefetches { prefetchInputRows(g, following: oh..<(oh + rows), image: n, channels: channels, input) }
-                forwardRow(
-                    In.self, Out.self, g, row: n * g.outputHeight + oh, rows: rows, channels: channels, firstInputRow: 0,
-                    input, filter, firstOutputRow: 0, output)
+            withFilter(g, filter, turned: turningFilter) { filter in
+                for item in items {
+                    let (slice, rowItem) = order.item(item)
+                    let (n, i) = rowItem.quotientAndRemainder(dividingBy: itemsPerImage)
+                    let oh = i * rowsPerItem
+                    let (rows, channels) = (min(rowsPerItem, g.outputHeight - oh), channelSlice(slice, of: slices, g))
+                    if prefetches { prefetchInputRows(g, following: oh..<(oh + rows), image: n, channels: channels, input) }
+                    forwardRow(
+                        In.self, Out.self, g, row: n * g.outputHeight + oh, rows: rows, channels: channels, firstInputRow: 0,
+                        input, filter, firstOutputRow: 0, output)
+                }
             }
             Out.finishStores()
         }

@@ -85,21 +85,22 @@ extension NHWCKernels {
         _ g: KernelGeometry, outputGradient: UnsafePointer<T>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<T>, threadCount: Int
     ) {
-        withTurnedFilter(g, filter) { turned in
-            let asForward = g.inputGradientAsForward
-            func forward<Stored>(summingInto _: Stored.Type) {
-                let inputGradient = UnsafeMutableRawPointer(inputGradient).assumingMemoryBound(to: Stored.self)
-                Self.forward(
-                    NativeFormat<T>.self, SummedChannels<Stored, T>.self, asForward, input: outputGradient, filter: turned,
-                    output: inputGradient, threadCount: threadCount)
-            }
-            switch (MemoryLayout<T>.stride, g.multiplier) {
-            case (4, 2): forward(summingInto: UInt16.self)
-            case (4, 4): forward(summingInto: UInt8.self)
-            case (8, 2): forward(summingInto: UInt32.self)
-            case (8, 4): forward(summingInto: UInt16.self)
-            default: Self.forward(asForward, input: outputGradient, filter: turned, output: inputGradient, threadCount: threadCount)
-            }
+        let asForward = g.inputGradientAsForward
+        func forward<Stored>(summingInto _: Stored.Type) {
+            let inputGradient = UnsafeMutableRawPointer(inputGradient).assumingMemoryBound(to: Stored.self)
+            Self.forward(
+                NativeFormat<T>.self, SummedChannels<Stored, T>.self, asForward, input: outputGradient, filter: filter,
+                output: inputGradient, threadCount: threadCount, turningFilter: true)
+        }
+        switch (MemoryLayout<T>.stride, g.multiplier) {
+        case (4, 2): forward(summingInto: UInt16.self)
+        case (4, 4): forward(summingInto: UInt8.self)
+        case (8, 2): forward(summingInto: UInt32.self)
+        case (8, 4): forward(summingInto: UInt16.self)
+        default:
+            Self.forward(
+                NativeFormat<T>.self, storing: NativeFormat<T>.self, asForward, input: outputGradient, filter: filter,
+                output: inputGradient, threadCount: threadCount, turningFilter: true)
         }
     }
 
@@ -112,9 +113,18 @@ extension NHWCKernels {
         g.multiplier == 1 || ((g.multiplier == 2 || g.multiplier == 4) && F.Register.laneCount >= g.multiplier)
     }
 
+    /// Calls `body` with `filter`, or with it turned (``withTurnedFilter(_:_:_:)``) where `turned`.
+    @inlinable @inline(__always)
+    static func withFilter(_ g: KernelGeometry, _ filter: UnsafePointer<T>, turned: Bool, _ body: (UnsafePointer<T>) -> Void) {
+        if turned { withTurnedFilter(g, filter, body) } else { body(filter) }
+    }
+
     /// Calls `body` with the filter `[KH, KW, K]` turned by 180 degrees: tap t holds tap KH*KW - 1 - t.
     /// The turned filter lies in the calling thread's ``Workspace``: allocated and freed on every
-    /// call, it took 3% to 6% of the small layers' input gradients.
+    /// call, it took 3% to 6% of the small layers' input gradients. Each thread of a parallel
+    /// call turns its own: a copy that one thread writes on every call and the others read
+    /// moves from core to core each time (7x7x960's input gradient took 1.6 times as long as
+    /// its forward pass on two threads).
     @inlinable
     static func withTurnedFilter(_ g: KernelGeometry, _ filter: UnsafePointer<T>, _ body: (UnsafePointer<T>) -> Void) {
         let (taps, k) = (g.filterHeight * g.filterWidth, g.outputChannels)
