@@ -26,18 +26,20 @@ extension NHWCKernels {
             Workspace.withMemory(byteCount: elements * MemoryLayout<T>.stride) { memory in
                 let padded = memory.bindMemory(to: T.self, capacity: elements)
                 var zeroedLanes = 0  // the vector width whose padding `padded` holds as zeros
-                for item in items {
-                    let lanes = item < registers ? F.Register.laneCount : item < registers + narrowTail ? F.Narrow.laneCount : 1
-                    if lanes != zeroedLanes {
+                func run<V: KernelVector>(_: V.Type, channel: Int) where V.Element == T {
+                    if V.laneCount != zeroedLanes {
                         padded.initialize(repeating: 0, count: elements)
-                        zeroedLanes = lanes
+                        zeroedLanes = V.laneCount
                     }
+                    sweep.run(V.self, channel: channel, padded: padded)
+                }
+                for item in items {
                     if item < registers {
-                        sweep.run(F.Register.self, channel: item * F.Register.laneCount, padded: padded)
+                        run(F.Register.self, channel: item * F.Register.laneCount)
                     } else if item < registers + narrowTail {
-                        sweep.run(F.Narrow.self, channel: registers * F.Register.laneCount, padded: padded)
+                        run(F.Narrow.self, channel: registers * F.Register.laneCount)
                     } else {
-                        sweep.run(F.Single.self, channel: k - (registers + narrowTail + singles - item), padded: padded)
+                        run(F.Single.self, channel: k - (registers + narrowTail + singles - item))
                     }
                 }
             }
