@@ -30,26 +30,14 @@ extension NHWCKernels {
     }
 
     /// `backpropInput` on an output gradient held in format `In`, into an input gradient held in
-    /// format `Out`.
+    /// format `Out`, through the stride phases' convolutions (``PhaseConvolutions``). Each thread
+    /// builds its own, in its working memory: built by the calling thread alone, on every call,
+    /// the other thread's reads moved them from core to core each time.
     @inlinable
     static func backpropInput<In: InputFormat, Out: OutputFormat>(
         _: In.Type, _: Out.Type, _ g: KernelGeometry, outputGradient: UnsafePointer<In.Stored>, filter: UnsafePointer<T>,
         inputGradient: UnsafeMutablePointer<Out.Stored>, threadCount: Int
     ) {
-        Workspace.withMemory(byteCount: PhaseConvolutions.byteCount(g)) { memory in
-            backpropInput(
-                In.self, Out.self, PhaseConvolutions(g, filter: filter, memory: memory), outputGradient: outputGradient,
-                inputGradient: inputGradient, threadCount: threadCount)
-        }
-    }
-
-    /// `backpropInput` through the stride phases' convolutions `phases`.
-    @inlinable
-    static func backpropInput<In: InputFormat, Out: OutputFormat>(
-        _: In.Type, _: Out.Type, _ phases: PhaseConvolutions, outputGradient: UnsafePointer<In.Stored>,
-        inputGradient: UnsafeMutablePointer<Out.Stored>, threadCount: Int
-    ) {
-        let g = phases.g
         let rowSize = g.inputWidth * g.channels
         // Images of few rows go in slices of the input channels too, as the forward pass does,
         // where a row's phases take enough multiply-adds per channel (about its width times the
@@ -57,14 +45,17 @@ extension NHWCKernels {
         let rowTaps = g.inputWidth * g.filterHeight * g.filterWidth / (g.strides.height * g.strides.width)
         let slices = rowTaps >= 32 ? channelSliceCount(rows: g.batch * g.inputHeight, channels: g.channels) : 1
         Parallel.forEach(g.batch * g.inputHeight * slices, threadCount: threadCount, work: g.multiplyAddCount) { items in
-            let phaseRowElements = Out.channelsSummed == g.multiplier ? 0 : phases.phaseRowElements
-            Workspace.withMemory(byteCount: phaseRowElements * MemoryLayout<T>.stride) { memory in
-                let phaseRow = memory.bindMemory(to: T.self, capacity: phaseRowElements)
-                for item in items {
-                    let (row, slice) = item.quotientAndRemainder(dividingBy: slices)
-                    phases.computeRow(
-                        In.self, Out.self, row, channels: channelSlice(slice, of: slices, channels: g.channels), outputGradient,
-                        into: inputGradient + row * rowSize * Out.channelsSummed, phaseRow: phaseRow)
+            Workspace.withMemory(byteCount: PhaseConvolutions.byteCount(g)) { memory in
+                let phases = PhaseConvolutions(g, filter: filter, memory: memory)
+                let phaseRowElements = Out.channelsSummed == g.multiplier ? 0 : phases.phaseRowElements
+                Workspace.withMemory(byteCount: phaseRowElements * MemoryLayout<T>.stride) { memory in
+                    let phaseRow = memory.bindMemory(to: T.self, capacity: phaseRowElements)
+                    for item in items {
+                        let (row, slice) = item.quotientAndRemainder(dividingBy: slices)
+                        phases.computeRow(
+                            In.self, Out.self, row, channels: channelSlice(slice, of: slices, channels: g.channels),
+                            outputGradient, into: inputGradient + row * rowSize * Out.channelsSummed, phaseRow: phaseRow)
+                    }
                 }
             }
         }
