@@ -4,7 +4,7 @@ import NumPyFormat
 import Testing
 
 /// The tool's argument forms, its errors, and its promise to leave no partial file behind.
-@Suite struct ToolBehaviourTests {
+@Suite final class ToolBehaviourTests {
     let directory: URL
     let input: String
     let filter: String
@@ -16,6 +16,8 @@ import Testing
         try NumPyArray(Tensor<Float>(shape: [1, 6, 7, 3], scalars: (0..<126).map { Float($0 % 11) - 5 })).write(to: input)
         try NumPyArray(Tensor<Float>(shape: [3, 3, 3, 2], scalars: (0..<54).map { Float($0 % 7) - 3 })).write(to: filter)
     }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     private func conv2d(_ options: [String], output: String = "out.npy") throws -> (ToolRunner.Result, String) {
         let path = directory.appendingPathComponent(output).path

@@ -5,7 +5,7 @@ import Testing
 
 /// Files and arguments crafted to break a reader or overflow a size: the tool answers each
 /// with one `error:` line and a non-zero exit, never a signal, and leaves no file.
-@Suite struct ToolHostileInputTests {
+@Suite final class ToolHostileInputTests {
     let directory: URL
     let input: String
     let filter: String
@@ -17,6 +17,8 @@ import Testing
         try NumPyArray(Tensor<Float>(shape: [1, 5, 5, 2], repeating: 1)).write(to: input)
         try NumPyArray(Tensor<Float>(shape: [3, 3, 2, 1], repeating: 1)).write(to: filter)
     }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     /// A `.npy` file with the given header dictionary and payload.
     func npy(_ name: String, header: String, payload: [UInt8] = []) throws -> String {
