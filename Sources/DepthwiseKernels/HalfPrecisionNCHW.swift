@@ -1,10 +1,9 @@
 extension HalfPrecisionKernels {
-    /// An NCHW computation on 16-bit tensors, in groups of channels, each on one thread.
+    /// An NCHW forward pass or input gradient on 16-bit tensors, in groups of channels of one
+    /// image, each on one thread.
     ///
     /// A group widens its part of both operands into the thread's workspace, runs the `Float`
-    /// kernels on it as a call of its own, and rounds its part of the result into place. Forward
-    /// and input-gradient groups hold channels of one image; filter-gradient groups hold
-    /// channels of the whole batch, since each filter sum runs over the batch in order. Channels
+    /// kernels on it as a call of its own, and rounds its part of the result into place. Channels
     /// never meet in a depthwise convolution, so each result is the `Float` kernels' sum for its
     /// group, rounded once. The groups follow from the geometry alone, not the thread count.
     @inlinable
@@ -12,14 +11,12 @@ extension HalfPrecisionKernels {
         _ call: KernelRun, _ a: UnsafePointer<UInt16>, _ b: UnsafePointer<UInt16>, _ result: UnsafeMutablePointer<UInt16>
     ) {
         let g = call.geometry
-        let imageGroups = call.operation == .backpropFilter ? 1 : g.batch
-        let channelGroups = nchwChannelGroupCount(g, imageGroups: imageGroups)
-        Parallel.forEach(imageGroups * channelGroups, threadCount: call.threadCount, work: g.multiplyAddCount) { items in
+        let channelGroups = nchwChannelGroupCount(g)
+        Parallel.forEach(g.batch * channelGroups, threadCount: call.threadCount, work: g.multiplyAddCount) { items in
             for item in items {
-                let (imageGroup, channelGroup) = item.quotientAndRemainder(dividingBy: channelGroups)
+                let (image, channelGroup) = item.quotientAndRemainder(dividingBy: channelGroups)
                 let channels = ChannelBlocks<F>.channels(ofBlock: channelGroup, of: channelGroups, g)
-                let images = imageGroups == 1 ? 0..<g.batch : imageGroup..<imageGroup + 1
-                let slices = NCHWSlices(g, call.operation, images: images, channels: channels)
+                let slices = NCHWSlices(g, call.operation, images: image..<image + 1, channels: channels)
                 let (countA, countB) = (slices.a.elementCount, slices.b.elementCount)
                 let total = countA + countB + slices.result.elementCount
                 Workspace.withMemory(byteCount: total * MemoryLayout<Float>.stride) { memory in
@@ -39,16 +36,15 @@ extension HalfPrecisionKernels {
         }
     }
 
-    /// The channel groups in each of `imageGroups` groups of images (the batch, or each image):
-    /// as few as keep a group's widened tensors within ``nchwGroupElementLimit`` elements, and
-    /// at least two groups in all, in whole registers of channels. More would add the `Float`
-    /// kernels' costs per call and per row on small planes.
+    /// The channel groups of each image: as few as keep a group's widened tensors within
+    /// ``nchwGroupElementLimit`` elements, and at least two groups in all, in whole registers of
+    /// channels. More would add the `Float` kernels' costs per call and per row on small planes.
     @inlinable
-    static func nchwChannelGroupCount(_ g: KernelGeometry, imageGroups: Int) -> Int {
+    static func nchwChannelGroupCount(_ g: KernelGeometry) -> Int {
         let planes = g.inputHeight * g.inputWidth + g.multiplier * g.outputHeight * g.outputWidth
-        let perChannel = Double(g.batch / imageGroups * planes + g.filterHeight * g.filterWidth * g.multiplier)
+        let perChannel = Double(planes + g.filterHeight * g.filterWidth * g.multiplier)
         let bySize = min(perChannel * Double(g.channels) / Double(nchwGroupElementLimit), Double(Int.max / 2))
-        let forTwoThreads = imageGroups == 1 ? 2 : 1
+        let forTwoThreads = g.batch == 1 ? 2 : 1
         return min(max(Int(bySize.rounded(.up)), forTwoThreads), ChannelBlocks<F>.registerCount(g))
     }
 
