@@ -103,18 +103,19 @@ extension NCHWKernels {
                 g, n: n, outputChannel: outputChannel, scalars(input), scalars(outputGradient), into: sums)
         }
         let (inputPlane, outputPlane) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
-        let wide = Scratch<T>(count: inputPlane + outputPlane)
-        defer { wide.deallocate() }
-        let (wideInput, wideGradient) = (wide.baseAddress!, wide.baseAddress! + inputPlane)
-        let c = outputChannel / g.multiplier
-        FlatPlane.copy(
-            F.self, I.self, NativeFormat<T>.self, inputPlane, from: input + (n * g.channels + c) * inputPlane, to: wideInput)
-        FlatPlane.copy(
-            F.self, I.self, NativeFormat<T>.self, outputPlane,
-            from: outputGradient + (n * g.outputChannels + outputChannel) * outputPlane, to: wideGradient)
-        var plane = g  // one image of one channel
-        (plane.batch, plane.channels, plane.multiplier) = (1, 1, 1)
-        accumulateFilterGradientPlane(plane, n: 0, outputChannel: 0, wideInput, wideGradient, into: sums)
+        Workspace.withMemory(byteCount: (inputPlane + outputPlane) * MemoryLayout<T>.stride) { memory in
+            let wideInput = memory.bindMemory(to: T.self, capacity: inputPlane + outputPlane)
+            let wideGradient = wideInput + inputPlane
+            let c = outputChannel / g.multiplier
+            FlatPlane.copy(
+                F.self, I.self, NativeFormat<T>.self, inputPlane, from: input + (n * g.channels + c) * inputPlane, to: wideInput)
+            FlatPlane.copy(
+                F.self, I.self, NativeFormat<T>.self, outputPlane,
+                from: outputGradient + (n * g.outputChannels + outputChannel) * outputPlane, to: wideGradient)
+            var plane = g  // one image of one channel
+            (plane.batch, plane.channels, plane.multiplier) = (1, 1, 1)
+            accumulateFilterGradientPlane(plane, n: 0, outputChannel: 0, wideInput, wideGradient, into: sums)
+        }
     }
 
     /// target[i * targetStride] += scale * source[i * sourceStride] for i in 0..<count
