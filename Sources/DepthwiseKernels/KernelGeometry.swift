@@ -86,6 +86,18 @@ public struct KernelGeometry: Sendable {
         return lower < upper ? lower..<upper : 0..<0
     }
 
+    /// The output rows whose every filter row reads inside the input.
+    @inlinable
+    public var interiorOutputRows: Range<Int> {
+        let first = Self.validOutputs(
+            tap: 0, stride: strides.height, dilation: dilations.height, padBefore: padTop, input: inputHeight, output: outputHeight)
+        let last = Self.validOutputs(
+            tap: filterHeight - 1, stride: strides.height, dilation: dilations.height, padBefore: padTop, input: inputHeight,
+            output: outputHeight)
+        let (lower, upper) = (max(first.lowerBound, last.lowerBound), min(first.upperBound, last.upperBound))
+        return lower < upper ? lower..<upper : 0..<0
+    }
+
     /// With unit strides, the input gradient is a forward convolution of the output gradient
     /// (all `outputChannels` channels, multiplier 1) with the filter turned by 180 degrees:
     /// with kh' = KH-1-kh, inputGradient[ih, iw, k] = sum over (kh', kw') of filter[KH-1-kh', KW-1-kw', k]

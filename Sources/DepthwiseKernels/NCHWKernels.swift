@@ -3,7 +3,8 @@
 /// Each channel plane is copied, zero-padded, into a ``FlatPlane`` and convolved as one flat
 /// row: every filter tap is then a contiguous load and a broadcast weight. Planes are
 /// independent work items, so every sum has the same order whatever the thread count. Where
-/// planes are small, ``ChannelBlocks`` serves instead (``KernelRun`` chooses).
+/// planes are small, ``ChannelBlocks`` serves instead (``KernelRun`` chooses); forward passes
+/// at column stride 2 read the planes in place (``columnPairsServe(_:)``).
 ///
 /// The padding zeros are multiplied like any input, so a plane whose weights (forward, input
 /// gradient) include an infinity or a NaN, or whose filter-gradient sums are not finite, goes
@@ -17,6 +18,11 @@ public enum NCHWKernels<F: VectorFamily> {
         _ g: KernelGeometry, input: UnsafePointer<T>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<T>, threadCount: Int
     ) {
+        if columnPairsServe(g) {
+            return forwardColumnPairs(
+                NativeFormat<T>.self, storing: NativeFormat<T>.self, g, input: input, filter: filter, output: output,
+                threadCount: threadCount)
+        }
         let outputPlane = g.outputHeight * g.outputWidth
         let layout = FlatPlane(g, lanes: F.Register.laneCount)
         guard layout.isUsable else {
@@ -50,14 +56,18 @@ public enum NCHWKernels<F: VectorFamily> {
     }
 
     /// The forward pass on an input and an output of formats `I` and `O` (16-bit values), with a
-    /// `T` filter, where the flat layout serves and every weight is finite: each result is the
-    /// sum of ``forward(_:input:filter:output:threadCount:)``, stored once. Returns false,
-    /// computing nothing, elsewhere.
+    /// `T` filter, where ``columnPairsServe(_:)``, or where the flat layout serves and every
+    /// weight is finite: each result is the sum of ``forward(_:input:filter:output:threadCount:)``,
+    /// stored once. Returns false, computing nothing, elsewhere.
     @inlinable
     public static func forwardInFormats<I: InputFormat, O: OutputFormat>(
         _: I.Type, storing _: O.Type, _ g: KernelGeometry, input: UnsafePointer<I.Stored>, filter: UnsafePointer<T>,
         output: UnsafeMutablePointer<O.Stored>, threadCount: Int
     ) -> Bool {
+        if columnPairsServe(g) {
+            forwardColumnPairs(I.self, storing: O.self, g, input: input, filter: filter, output: output, threadCount: threadCount)
+            return true
+        }
         let layout = FlatPlane(g, lanes: F.Register.laneCount)
         guard layout.isUsable, isFinite(filter, count: g.filterHeight * g.filterWidth * g.outputChannels) else { return false }
         convolveInFormats(I.self, storing: O.self, layout, input: input, output: output, threadCount: threadCount) {

@@ -114,6 +114,15 @@ import Testing
         Geometry(
             batch: 1, height: 31, width: 33, channels: 3, multiplier: 2, filter: HeightWidth(3), strides: 1, padding: .same,
             dilations: HeightWidth(height: 2, width: 1)),
+        // NCHW forward passes at column stride 2 read straight from the input rows (planes too
+        // large for blocks of channels; `largePlanes` and the 2x3 filter above too): 5- and 4-wide
+        // filters, padding of 3 columns and of 1 on the left, row stride 3 with row dilation 2,
+        // and columns at both ends outside the registers.
+        Geometry(
+            batch: 2, height: 31, width: 90, channels: 3, multiplier: 2, filter: HeightWidth(height: 3, width: 5),
+            strides: HeightWidth(height: 3, width: 2), padding: .explicit(top: 2, bottom: 1, left: 3, right: 4),
+            dilations: HeightWidth(height: 2, width: 1)),
+        Geometry(batch: 1, height: 40, width: 57, channels: 2, multiplier: 1, filter: HeightWidth(4), strides: 2, padding: .same),
         // NCHW input gradients of multiplier 1 on planes too large for blocks of channels, which
         // Float16 and bfloat16 store phase by phase into the 16-bit plane: one column phase
         // (column stride 1), and three (column stride 3).
