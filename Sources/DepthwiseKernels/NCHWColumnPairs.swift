@@ -115,10 +115,10 @@ extension NCHWKernels {
         let top = oh * g.strides.height - g.padTop  // the input row of filter row 0 for row oh
         var sums = InlineArray<r, S>(repeating: S(broadcasting: 0))
         for kh in filterRows {
-            let inputRow = source + ((top + kh * g.dilations.height) * g.inputWidth + first)
+            let inputRow = (top + kh * g.dilations.height) * g.inputWidth + first
             for kw in taps {
                 let w = S(broadcasting: weights[kh * g.filterWidth + kw])
-                for y in 0..<r { sums[y] = sums[y].multiplyAdd(I.load(S.self, inputRow + (y * rowStep + kw)), w) }
+                for y in 0..<r { sums[y] = sums[y].multiplyAdd(I.load(S.self, source + (inputRow + y * rowStep + kw)), w) }
             }
         }
         for y in 0..<r { O.store(sums[y], to: plane + ((oh + y) * g.outputWidth + ow)) }
@@ -173,7 +173,7 @@ extension NCHWKernels {
             let inputOffsets = InlineArray<m, Int> { s in s / n * rowStep + 2 * columns[s % n] }
             var sums = InlineArray<m, R>(repeating: R(broadcasting: 0))
             for kh in filterRows {
-                let pairs = source + ((top + kh * g.dilations.height) * g.inputWidth - g.padLeft)
+                let pairs = (top + kh * g.dilations.height) * g.inputWidth - g.padLeft  // column 0 of input row kh
                 let rowWeights = weights + kh * width
                 // Lane j of even holds input column 2*(column + j) + kw - padLeft, which tap kw
                 // reads for output column + j; lane j of odd, the next column, for tap kw + 1.
@@ -181,7 +181,7 @@ extension NCHWKernels {
                 while kw + 1 < width {
                     let (w0, w1) = (R(broadcasting: rowWeights[kw]), R(broadcasting: rowWeights[kw + 1]))
                     for s in 0..<m {
-                        let p = pairs + (inputOffsets[s] &+ kw)
+                        let p = source + (pairs &+ inputOffsets[s] &+ kw)
                         let (even, odd) = I.load(R.self, p).deinterleaved(with: I.load(R.self, p + lanes))
                         sums[s] = sums[s].multiplyAdd(even, w0).multiplyAdd(odd, w1)
                     }
@@ -190,7 +190,7 @@ extension NCHWKernels {
                 if kw < width {  // the last tap of an odd width reads the even columns alone
                     let w0 = R(broadcasting: rowWeights[kw])
                     for s in 0..<m {
-                        let p = pairs + (inputOffsets[s] &+ kw)
+                        let p = source + (pairs &+ inputOffsets[s] &+ kw)
                         sums[s] = sums[s].multiplyAdd(I.load(R.self, p).deinterleaved(with: I.load(R.self, p + lanes)).even, w0)
                     }
                 }
