@@ -24,7 +24,7 @@ import Testing
             ]
         }
         let serial = try inputs.map(compute)
-        let concurrent = try inputs.indices.map { _ in Results() }
+        let concurrent = inputs.indices.map { _ in Results() }
         DispatchQueue.concurrentPerform(iterations: inputs.count * 4) { index in
             concurrent[index % inputs.count].record(Result { try compute(inputs[index % inputs.count]) })
         }
