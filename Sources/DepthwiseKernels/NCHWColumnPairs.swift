@@ -71,13 +71,16 @@ extension NCHWKernels {
         let (lanes, blocks, interior) = (F.Register.laneCount, columnPairBlocks(g), g.interiorOutputRows)
         if blocks.count <= lanes {
             forwardColumnPairRows(
-                RegisterBlock<4>.self, RegisterBlock<1>.self, RegisterBlock<4>.self, I.self, O.self, g, source, weights, into: plane)
+                RegisterBlock<4>.self, RegisterBlock<1>.self, RegisterBlock<4>.self, I.self, O.self, g, blocks, interior, source,
+                weights, into: plane)
         } else if blocks.count <= 2 * lanes {
             forwardColumnPairRows(
-                RegisterBlock<4>.self, RegisterBlock<2>.self, RegisterBlock<8>.self, I.self, O.self, g, source, weights, into: plane)
+                RegisterBlock<4>.self, RegisterBlock<2>.self, RegisterBlock<8>.self, I.self, O.self, g, blocks, interior, source,
+                weights, into: plane)
         } else {
             forwardColumnPairRows(
-                RegisterBlock<2>.self, RegisterBlock<4>.self, RegisterBlock<8>.self, I.self, O.self, g, source, weights, into: plane)
+                RegisterBlock<2>.self, RegisterBlock<4>.self, RegisterBlock<8>.self, I.self, O.self, g, blocks, interior, source,
+                weights, into: plane)
         }
         // The other columns, four rows at a time where every filter row of each lies in the
         // input: one at a time, each waited on its multiply-adds' latency.
@@ -124,16 +127,15 @@ extension NCHWKernels {
         for y in 0..<r { O.store(sums[y], to: plane + ((oh + y) * g.outputWidth + ow)) }
     }
 
-    /// The columns of ``columnPairBlocks(_:)`` of every row of one output plane, `n` registers
-    /// at a time: `r` rows at a time (`m` = r*n sums) where every filter row of each lies in the
-    /// input, else one.
+    /// The columns of `blocks` (``columnPairBlocks(_:)``) of every row of one output plane, `n`
+    /// registers at a time: `r` rows at a time (`m` = r*n sums) within `interior` (the rows whose
+    /// every filter row lies in the input), else one.
     @inlinable @inline(__always)
     static func forwardColumnPairRows<let r: Int, let n: Int, let m: Int, I: InputFormat, O: OutputFormat>(
         _: RegisterBlock<r>.Type, _: RegisterBlock<n>.Type, _: RegisterBlock<m>.Type, _: I.Type, _: O.Type,
-        _ g: KernelGeometry, _ source: UnsafePointer<I.Stored>, _ weights: UnsafePointer<T>,
-        into plane: UnsafeMutablePointer<O.Stored>
+        _ g: KernelGeometry, _ blocks: Range<Int>, _ interior: Range<Int>, _ source: UnsafePointer<I.Stored>,
+        _ weights: UnsafePointer<T>, into plane: UnsafeMutablePointer<O.Stored>
     ) {
-        let (blocks, interior) = (columnPairBlocks(g), g.interiorOutputRows)
         var oh = 0
         while oh < g.outputHeight {
             if interior.contains(oh) && oh + r <= interior.upperBound {
